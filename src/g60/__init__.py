@@ -1,0 +1,1 @@
+"""G60 Valley Platform."""

@@ -1,0 +1,21 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from g60.accounts.models import User
+from g60.api.services import api_token_create
+
+
+class Command(BaseCommand):
+    help = "Print a new bearer token for USERNAME (for the API's Authorization: Bearer header)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("username")
+        parser.add_argument("--name", default="cli", help="a label to recognise the token by")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        user = User.objects.filter(username=options["username"], is_active=True).first()
+        if user is None:
+            raise CommandError(f"no active user named {options['username']!r}")
+        _row, token = api_token_create(acting_user=None, user=user, name=options["name"])
+        self.stdout.write(token)

@@ -1,0 +1,58 @@
+"""The versioned API root. Each app contributes a router; this module only assembles them."""
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from g60.accounts.api import router as accounts_router
+from g60.regions.api import router as regions_router
+
+api = NinjaAPI(
+    title="G60 Valley Platform API",
+    version="1",
+    description="The API of the G60 Science & Technology Innovation Valley platform, for the nine cities' systems.",
+    urls_namespace="api",
+    docs_url="/docs",
+)
+
+api.add_router("/regions", regions_router)
+api.add_router("/accounts", accounts_router)
+
+
+@api.exception_handler(ValidationError)
+def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    errors: dict[str, Any] = (
+        {field: list(messages) for field, messages in exc.message_dict.items()}
+        if hasattr(exc, "error_dict")
+        else {"__all__": list(exc.messages)}
+    )
+    return api.create_response(request, {"detail": _("Invalid input."), "errors": errors}, status=422)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
+        errors.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
+    return api.create_response(request, {"detail": _("Invalid input."), "errors": errors}, status=422)
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request: HttpRequest, exc: PermissionDenied) -> HttpResponse:
+    return api.create_response(request, {"detail": _("You are not allowed to do this.")}, status=403)
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("Authentication required.")}, status=401)

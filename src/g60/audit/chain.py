@@ -1,0 +1,46 @@
+"""The hash of an audit event: SHA-256 over a canonical JSON of its content and the previous event's hash."""
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+
+
+def event_hash(
+    *,
+    seq: int,
+    occurred_at: datetime,
+    actor_id: int | None,
+    actor_username: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    object_repr: str,
+    before: Any,
+    after: Any,
+    request_id: str,
+    prev_hash: str,
+) -> str:
+    # The timestamp is hashed in UTC ISO form at microsecond precision, which both SQLite and PostgreSQL keep.
+    payload = canonical(
+        {
+            "seq": seq,
+            "at": occurred_at.isoformat(timespec="microseconds"),
+            "actor": actor_id,
+            "username": actor_username,
+            "action": action,
+            "type": object_type,
+            "id": object_id,
+            "repr": object_repr,
+            # JSON columns may come back with keys reordered; hashing their canonical form makes that harmless.
+            "before": canonical(before),
+            "after": canonical(after),
+            "request": request_id,
+            "prev": prev_hash,
+        }
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()

@@ -1,0 +1,16 @@
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from g60.core.demo import DEMO_PASSWORD, demo_accounts_load
+
+
+class Command(BaseCommand):
+    help = "Load the demo accounts (idempotent) and print them."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        accounts = demo_accounts_load()
+        self.stdout.write("Demo accounts (password for all: %s)" % DEMO_PASSWORD)
+        for account in accounts:
+            city = account.city_code or "corridor"
+            self.stdout.write(f"  {account.username:<22} {account.role.value:<11} {city:<9} {account.display_name}")

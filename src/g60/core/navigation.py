@@ -1,0 +1,46 @@
+"""The navigation bar: each entry names the rule that decides who sees it, so every role sees its own work."""
+
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from g60.accounts.permissions import Action, can
+from g60.core.access import AUTHENTICATED, PUBLIC, AccessRule
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    label: str | Promise
+    url_name: str
+    rule: AccessRule
+
+
+NAV: list[NavEntry] = [
+    NavEntry(_("Home"), "core:home", PUBLIC),
+    NavEntry(_("Cities"), "core:cities", PUBLIC),
+    NavEntry(_("My workspace"), "core:dashboard", AUTHENTICATED),
+    NavEntry(_("Audit trail"), "audit:events", Action.AUDIT_VIEW),
+    NavEntry(_("API"), "api:openapi-view", PUBLIC),
+]
+
+
+def visible(request: HttpRequest, rule: AccessRule) -> bool:
+    if rule == PUBLIC:
+        return True
+    if rule == AUTHENTICATED:
+        return bool(request.user.is_authenticated)
+    return isinstance(rule, Action) and can(request.user, rule)
+
+
+def nav_for(request: HttpRequest) -> list[dict[str, object]]:
+    entries = []
+    for entry in NAV:
+        if not visible(request, entry.rule):
+            continue
+        url = reverse(entry.url_name)
+        current = request.path == url if url == "/" else request.path.startswith(url)
+        entries.append({"label": entry.label, "url": url, "current": current})
+    return entries

@@ -1,0 +1,56 @@
+"""Reading the reference data shipped with the app (src/g60/regions/data/)."""
+
+import csv
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+
+@dataclass(frozen=True)
+class CityRow:
+    code: str
+    name_zh: str
+    name_en: str
+    province_code: str
+    province_zh: str
+    province_en: str
+    level: str
+    latitude: Decimal
+    longitude: Decimal
+    authority_zh: str
+    authority_en: str
+    sort_order: int
+
+
+def _authority_names(name_zh: str, name_en: str, level: str) -> tuple[str, str]:
+    # Each city's market-regulation bureau is the registration authority; Songjiang's is the district bureau.
+    short_en = name_en.split(" (")[0]
+    kind = "District" if level == "district" else "Municipal"
+    return f"{name_zh}市场监督管理局", f"{short_en} {kind} Administration for Market Regulation"
+
+
+def city_rows() -> list[CityRow]:
+    """The nine cities, in the corridor's own order (cities.csv, copied from the shared reference)."""
+    rows = []
+    with (DATA_DIR / "cities.csv").open(encoding="utf-8", newline="") as handle:
+        for order, raw in enumerate(csv.DictReader(handle)):
+            authority_zh, authority_en = _authority_names(raw["name_zh"], raw["name_en"], raw["level"])
+            rows.append(
+                CityRow(
+                    code=raw["division_code"],
+                    name_zh=raw["name_zh"],
+                    name_en=raw["name_en"],
+                    province_code=raw["province_code"],
+                    province_zh=raw["province_zh"],
+                    province_en=raw["province_en"],
+                    level=raw["level"],
+                    latitude=Decimal(raw["lat"]),
+                    longitude=Decimal(raw["lon"]),
+                    authority_zh=authority_zh,
+                    authority_en=authority_en,
+                    sort_order=order,
+                )
+            )
+    return rows

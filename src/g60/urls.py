@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from g60.api.root import api
+from g60.core.access import PUBLIC, access
+
+admin.site.site_header = "G60 Valley Platform"
+admin.site.site_title = "G60"
+
+urlpatterns = [
+    path("", include("g60.core.urls")),
+    path("accounts/", include("g60.accounts.urls")),
+    path("audit/", include("g60.audit.urls")),
+    path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
