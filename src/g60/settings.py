@@ -10,6 +10,8 @@ import django_stubs_ext
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from g60.dbconfig import database_config
+
 # Lets admin classes and querysets be subscripted with their model type at run time, as mypy sees them.
 django_stubs_ext.monkeypatch()
 
@@ -95,21 +97,9 @@ TEMPLATES = [
 # --- Database -------------------------------------------------------------------------------------------------
 # SQLite is the embedded default so the platform runs with nothing else installed; production and CI also
 # use PostgreSQL through DATABASE_URL.
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{PROJECT_DIR / 'var' / 'g60.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock at BEGIN so two writers
-    # queue on the busy timeout instead of failing with "database is locked" halfway through a transaction.
-    DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {
-            "transaction_mode": "IMMEDIATE",
-            "timeout": 20,
-            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
-        }
-    )
-    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
-    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+DATABASES = {
+    "default": database_config(env.str("DATABASE_URL", default=f"sqlite:///{PROJECT_DIR / 'var' / 'g60.sqlite3'}"))
+}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -------------------------------------------------------------------------------------------------
@@ -148,8 +138,6 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage",
-        # Without a manifest (tests before collectstatic), fall back to the plain name instead of failing.
-        "OPTIONS": {"manifest_strict": False},
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=PROJECT_DIR / "var" / "media")

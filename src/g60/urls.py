@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from g60.api.root import api
+from g60.api.root import api_urls
 from g60.core.access import PUBLIC, access
 
 admin.site.site_header = "G60 Valley Platform"
@@ -13,7 +13,6 @@ urlpatterns = [
     path("accounts/", include("g60.accounts.urls")),
     path("audit/", include("g60.audit.urls")),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
-    path("api/v1/", api.urls),
+    path("api/v1/", api_urls()),
     path("admin/", admin.site.urls),
 ]
-

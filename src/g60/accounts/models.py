@@ -39,9 +39,7 @@ class User(AbstractUser):
 class Membership(models.Model):
     """One role held by one user, for one city (or for none: applicants, corridor-wide analysts/admins)."""
 
-    user = models.ForeignKey(
-        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
-    )
+    user = models.ForeignKey(User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     city = models.ForeignKey(
         City,
@@ -58,16 +56,14 @@ class Membership(models.Model):
         verbose_name_plural = _("memberships")
         ordering = ["user_id", "role", "city_id"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["user", "role", "city"], name="membership_unique_user_role_city"
-            ),
+            models.UniqueConstraint(fields=["user", "role", "city"], name="membership_unique_user_role_city"),
             models.UniqueConstraint(
                 fields=["user", "role"],
                 condition=Q(city__isnull=True),
                 name="membership_unique_user_role_without_city",
             ),
             models.CheckConstraint(
-                condition=~Q(role__in=[r.value for r in CITY_ROLES]) | Q(city__isnull=False),
+                condition=~Q(role__in=sorted(r.value for r in CITY_ROLES)) | Q(city__isnull=False),
                 name="membership_city_role_has_city",
             ),
             models.CheckConstraint(

@@ -95,7 +95,7 @@ def _grants(user: AnyUser) -> tuple[Grant, ...]:
         if user.is_superuser:
             grants.append(Grant(role=Role.ADMIN, city_id=None))
         cached = tuple(grants)
-        user._g60_grants = cached  # type: ignore[union-attr]
+        setattr(user, "_g60_grants", cached)  # noqa: B010 - a per-request cache on the user object
     return cached
 
 

@@ -13,7 +13,8 @@ login = access(PUBLIC)(
 logout = access(AUTHENTICATED)(auth_views.LogoutView.as_view())
 password_change = access(AUTHENTICATED)(
     auth_views.PasswordChangeView.as_view(
-        template_name="accounts/password_change.html", success_url=reverse_lazy("accounts:password_change_done")
+        template_name="accounts/password_change.html",
+        success_url=reverse_lazy("accounts:password_change_done"),
     )
 )
 password_change_done = access(AUTHENTICATED)(

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -19,6 +20,17 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+
+
+def api_urls() -> tuple[list[Any], str, str]:
+    """The API's URL patterns, opened to the login-required middleware: every operation declares its own
+    authentication (`auth=`), and anonymous callers get 401 from the API rather than a login redirect."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        if pattern.callback is not None:
+            pattern.callback = login_not_required(pattern.callback)
+    return patterns, app_name, namespace
+
 
 api.add_router("/regions", regions_router)
 api.add_router("/accounts", accounts_router)

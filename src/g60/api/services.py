@@ -7,7 +7,7 @@ from g60.accounts.models import User
 from g60.api.models import ApiToken
 from g60.audit.services import audit_record
 
-TOKEN_PREFIX = "g60_"
+TOKEN_PREFIX = "g60_"  # noqa: S105 - a marker, not a secret
 
 
 def token_digest(token: str) -> str:

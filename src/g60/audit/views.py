@@ -16,7 +16,7 @@ def events(request: HttpRequest) -> HttpResponse:
     object_type = request.GET.get("object_type", "")[:64]
     queryset = audit_event_list(user=request.user, action=action, object_type=object_type)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    context = {"page": page, "action": action, "object_type": object_type}
+    context: dict[str, object] = {"page": page, "action": action, "object_type": object_type}
     if request.GET.get("verify"):
         context["verification"] = audit_verify()
     return render(request, "audit/events.html", context)

@@ -44,6 +44,6 @@ def access(rule: AccessRule) -> Callable[[View], View]:
         if rule == PUBLIC:
             wrapped = login_not_required(wrapped)
         wrapped.g60_access = rule
-        return wrapped  # type: ignore[no-any-return]
+        return wrapped
 
     return decorator

@@ -36,7 +36,7 @@ def visible(request: HttpRequest, rule: AccessRule) -> bool:
 
 
 def nav_for(request: HttpRequest) -> list[dict[str, object]]:
-    entries = []
+    entries: list[dict[str, object]] = []
     for entry in NAV:
         if not visible(request, entry.rule):
             continue

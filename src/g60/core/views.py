@@ -30,7 +30,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "core/dashboard.html",
-        {"memberships": memberships, "roles": Role, "has_roles": bool(memberships) or request.user.is_superuser},
+        {
+            "memberships": memberships,
+            "roles": Role,
+            "has_roles": bool(memberships) or request.user.is_superuser,
+        },
     )
 
 

@@ -26,9 +26,7 @@ class City(models.Model):
     own systems send, so every reference to a city reads as a code people recognise.
     """
 
-    code = models.CharField(
-        _("division code"), max_length=6, primary_key=True, validators=[division_code_validator]
-    )
+    code = models.CharField(_("division code"), max_length=6, primary_key=True, validators=[division_code_validator])
     name_zh = models.CharField(_("Chinese name"), max_length=32)
     name_en = models.CharField(_("English name"), max_length=64)
     province_code = models.CharField(_("province code"), max_length=6, validators=[division_code_validator])

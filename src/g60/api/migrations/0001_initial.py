@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,20 +14,38 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(blank=True, max_length=64, verbose_name='name')),
-                ('prefix', models.CharField(help_text='The first characters, to recognise a token.', max_length=12, verbose_name='prefix')),
-                ('digest', models.CharField(max_length=64, unique=True, verbose_name='digest')),
-                ('created_on', models.DateTimeField(auto_now_add=True, verbose_name='created on')),
-                ('last_used_on', models.DateTimeField(blank=True, null=True, verbose_name='last used on')),
-                ('revoked_on', models.DateTimeField(blank=True, null=True, verbose_name='revoked on')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL, verbose_name='user')),
+                (
+                    "id",
+                    models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID"),
+                ),
+                ("name", models.CharField(blank=True, max_length=64, verbose_name="name")),
+                (
+                    "prefix",
+                    models.CharField(
+                        help_text="The first characters, to recognise a token.",
+                        max_length=12,
+                        verbose_name="prefix",
+                    ),
+                ),
+                ("digest", models.CharField(max_length=64, unique=True, verbose_name="digest")),
+                ("created_on", models.DateTimeField(auto_now_add=True, verbose_name="created on")),
+                ("last_used_on", models.DateTimeField(blank=True, null=True, verbose_name="last used on")),
+                ("revoked_on", models.DateTimeField(blank=True, null=True, verbose_name="revoked on")),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API token',
-                'verbose_name_plural': 'API tokens',
+                "verbose_name": "API token",
+                "verbose_name_plural": "API tokens",
             },
         ),
     ]

@@ -5,33 +5,71 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='City',
+            name="City",
             fields=[
-                ('code', models.CharField(max_length=6, primary_key=True, serialize=False, validators=[django.core.validators.RegexValidator('^\\d{6}$', 'A division code is six digits (GB/T 2260).')], verbose_name='division code')),
-                ('name_zh', models.CharField(max_length=32, verbose_name='Chinese name')),
-                ('name_en', models.CharField(max_length=64, verbose_name='English name')),
-                ('province_code', models.CharField(max_length=6, validators=[django.core.validators.RegexValidator('^\\d{6}$', 'A division code is six digits (GB/T 2260).')], verbose_name='province code')),
-                ('province_zh', models.CharField(max_length=16, verbose_name='province (Chinese)')),
-                ('province_en', models.CharField(max_length=32, verbose_name='province (English)')),
-                ('level', models.CharField(choices=[('district', 'district'), ('city', 'prefecture-level city')], max_length=16, verbose_name='level')),
-                ('latitude', models.DecimalField(decimal_places=5, max_digits=8, verbose_name='latitude')),
-                ('longitude', models.DecimalField(decimal_places=5, max_digits=8, verbose_name='longitude')),
-                ('authority_zh', models.CharField(max_length=64, verbose_name='registration authority (Chinese)')),
-                ('authority_en', models.CharField(max_length=128, verbose_name='registration authority (English)')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='order along the corridor')),
+                (
+                    "code",
+                    models.CharField(
+                        max_length=6,
+                        primary_key=True,
+                        serialize=False,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6}$", "A division code is six digits (GB/T 2260)."
+                            )
+                        ],
+                        verbose_name="division code",
+                    ),
+                ),
+                ("name_zh", models.CharField(max_length=32, verbose_name="Chinese name")),
+                ("name_en", models.CharField(max_length=64, verbose_name="English name")),
+                (
+                    "province_code",
+                    models.CharField(
+                        max_length=6,
+                        validators=[
+                            django.core.validators.RegexValidator(
+                                "^\\d{6}$", "A division code is six digits (GB/T 2260)."
+                            )
+                        ],
+                        verbose_name="province code",
+                    ),
+                ),
+                ("province_zh", models.CharField(max_length=16, verbose_name="province (Chinese)")),
+                ("province_en", models.CharField(max_length=32, verbose_name="province (English)")),
+                (
+                    "level",
+                    models.CharField(
+                        choices=[("district", "district"), ("city", "prefecture-level city")],
+                        max_length=16,
+                        verbose_name="level",
+                    ),
+                ),
+                ("latitude", models.DecimalField(decimal_places=5, max_digits=8, verbose_name="latitude")),
+                ("longitude", models.DecimalField(decimal_places=5, max_digits=8, verbose_name="longitude")),
+                (
+                    "authority_zh",
+                    models.CharField(max_length=64, verbose_name="registration authority (Chinese)"),
+                ),
+                (
+                    "authority_en",
+                    models.CharField(max_length=128, verbose_name="registration authority (English)"),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="order along the corridor"),
+                ),
             ],
             options={
-                'verbose_name': 'city',
-                'verbose_name_plural': 'cities',
-                'ordering': ['sort_order', 'code'],
+                "verbose_name": "city",
+                "verbose_name_plural": "cities",
+                "ordering": ["sort_order", "code"],
             },
         ),
     ]

@@ -10,7 +10,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = demo_accounts_load()
-        self.stdout.write("Demo accounts (password for all: %s)" % DEMO_PASSWORD)
+        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
         for account in accounts:
             city = account.city_code or "corridor"
             self.stdout.write(f"  {account.username:<22} {account.role.value:<11} {city:<9} {account.display_name}")

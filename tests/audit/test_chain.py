@@ -1,0 +1,140 @@
+"""The audit log is append-only and hash-chained: any edit of a past row in the database is detected."""
+
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection, transaction
+
+from g60.audit.models import AuditEvent, AuditHead
+from g60.audit.services import AuditOutsideTransaction, audit_record
+from g60.audit.verify import audit_verify
+from tests.accounts.factories import UserFactory
+
+
+def _append(n: int) -> list[AuditEvent]:
+    actor = UserFactory()
+    events = []
+    for i in range(n):
+        with transaction.atomic():
+            events.append(
+                audit_record(
+                    actor=actor,
+                    action="test.event",
+                    object_type="test.thing",
+                    object_id=str(i),
+                    object_repr=f"第{i}号 thing",
+                    before={"value": i},
+                    after={"value": i + 1, "名称": "松江"},
+                )
+            )
+    return events
+
+
+def _sql(statement: str, params: list[object]) -> None:
+    # Raw SQL, as someone with database access would do it: the ORM refuses to update audit rows.
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _verify_cli() -> tuple[bool, str]:
+    out, err = StringIO(), StringIO()
+    try:
+        call_command("audit_verify", stdout=out, stderr=err)
+    except CommandError as exc:
+        return False, err.getvalue() + str(exc)
+    return True, out.getvalue()
+
+
+pytestmark = pytest.mark.django_db
+
+
+def test_intact_chain_verifies() -> None:
+    _append(5)
+    result = audit_verify()
+    assert result.ok and result.checked == AuditEvent.objects.count()
+    ok, out = _verify_cli()
+    assert ok and "intact" in out
+
+
+def test_events_link_to_their_predecessor() -> None:
+    events = _append(3)
+    assert [e.seq for e in events] == [events[0].seq, events[0].seq + 1, events[0].seq + 2]
+    assert events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
+    assert AuditHead.objects.get(pk=1).last_hash == events[2].hash
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("action", "test.other"),
+        ("actor_username", "someone-else"),
+        ("object_id", "999"),
+        ("object_repr", "altered"),
+        ("after", '{"value": 100}'),
+        ("before", "null"),
+        ("request_id", "forged-request-id"),
+        ("occurred_at", "2020-01-01 00:00:00"),
+    ],
+)
+def test_editing_any_column_of_a_past_row_is_detected(column: str, value: str) -> None:
+    events = _append(5)
+    target = events[2]
+    _sql(f"UPDATE audit_auditevent SET {column} = %s WHERE id = %s", [value, target.pk])  # noqa: S608
+    result = audit_verify()
+    assert not result.ok
+    assert result.first is not None and result.first.seq == target.seq
+    ok, err = _verify_cli()
+    assert not ok and f"#{target.seq}" in err
+
+
+def test_rewriting_a_row_and_its_hash_breaks_the_next_link() -> None:
+    events = _append(5)
+    target = events[1]
+    _sql("UPDATE audit_auditevent SET hash = %s WHERE id = %s", ["f" * 64, target.pk])
+    result = audit_verify()
+    assert result.first is not None and result.first.seq == target.seq
+
+
+def test_deleting_a_row_is_detected() -> None:
+    events = _append(5)
+    _sql("DELETE FROM audit_auditevent WHERE id = %s", [events[3].pk])
+    result = audit_verify()
+    assert result.first is not None and result.first.seq == events[3].seq
+    assert "deleted" in result.first.reason
+
+
+def test_deleting_the_newest_rows_is_detected() -> None:
+    events = _append(4)
+    _sql("DELETE FROM audit_auditevent WHERE id = %s", [events[-1].pk])
+    result = audit_verify()
+    assert not result.ok and result.first is not None and result.first.seq == events[-1].seq
+
+
+def test_reordering_rows_is_detected() -> None:
+    events = _append(5)
+    a, b = events[1], events[2]
+    # Swap the sequence numbers (through a free value, since seq is unique).
+    _sql("UPDATE audit_auditevent SET seq = %s WHERE id = %s", [10**9, a.pk])
+    _sql("UPDATE audit_auditevent SET seq = %s WHERE id = %s", [a.seq, b.pk])
+    _sql("UPDATE audit_auditevent SET seq = %s WHERE id = %s", [b.seq, a.pk])
+    result = audit_verify()
+    assert result.first is not None and result.first.seq == a.seq
+    assert "reordered" in result.first.reason
+
+
+def test_the_orm_refuses_to_change_or_delete_events() -> None:
+    event = _append(1)[0]
+    event.action = "changed"
+    with pytest.raises(PermissionError):
+        event.save()
+    with pytest.raises(PermissionError):
+        event.delete()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recording_outside_a_transaction_is_refused() -> None:
+    # A transactional test runs in autocommit mode, as a careless caller outside any service would.
+    with pytest.raises(AuditOutsideTransaction):
+        audit_record(actor=None, action="test.outside")
+    assert not AuditEvent.objects.filter(action="test.outside").exists()

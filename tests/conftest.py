@@ -1,0 +1,44 @@
+"""Shared fixtures. Tests run against the real database (SQLite by default, PostgreSQL with DATABASE_URL)."""
+
+import pytest
+from django.test import Client
+
+from g60.accounts.models import Role, User
+from g60.regions.models import City
+from tests.accounts.factories import MembershipFactory, UserFactory
+
+
+@pytest.fixture
+def city_jiaxing(db: None) -> City:
+    return City.objects.get(code="330400")
+
+
+@pytest.fixture
+def city_songjiang(db: None) -> City:
+    return City.objects.get(code="310117")
+
+
+@pytest.fixture
+def make_user(db: None):  # type: ignore[no-untyped-def]
+    """make_user(role, city_code=None) → a user holding that one membership."""
+
+    def make(role: Role | None = None, city_code: str | None = None, **kwargs: object) -> User:
+        user = UserFactory(**kwargs)
+        if role is not None:
+            city = City.objects.get(code=city_code) if city_code else None
+            MembershipFactory(user=user, role=role, city=city)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def client_for(db: None):  # type: ignore[no-untyped-def]
+    """client_for(user) → a test client logged in as that user."""
+
+    def make(user: User) -> Client:
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return make
