@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "g60.accounts",
     "g60.audit",
     "g60.api",
+    "g60.registry",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,24 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EnterpriseType(models.TextChoices):
+    COMPANY = "company", _("Limited liability company")
+    JOINT_STOCK_COMPANY = "joint_stock_company", _("Joint-stock company")
+    BRANCH = "branch", _("Branch")
+    PARTNERSHIP = "partnership", _("Partnership")
+    INDIVIDUAL_BUSINESS = "individual_business", _("Individual business")
+    COOPERATIVE = "cooperative", _("Farmers' cooperative")
+
+
+class EnterpriseStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    SUSPENDED = "suspended", _("Suspended")
+    DEREGISTERED = "deregistered", _("Deregistered")
+    REVOKED = "revoked", _("Revoked")
+
+
+class EnterpriseSource(models.TextChoices):
+    IMPORT = "import", _("Imported")
+    ONENETWORK = "onenetwork", _("Registered through one network")
+    GENERATED = "generated", _("Generated demo data")
