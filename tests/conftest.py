@@ -8,6 +8,15 @@ from g60.regions.models import City
 from tests.accounts.factories import MembershipFactory, UserFactory
 
 
+@pytest.fixture(autouse=True)
+def english_messages():  # type: ignore[no-untyped-def]
+    """Messages outside a request are checked in English; requests pick their language themselves."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 @pytest.fixture
 def city_jiaxing(db: None) -> City:
     return City.objects.get(code="330400")
