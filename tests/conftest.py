@@ -17,6 +17,28 @@ def english_messages():  # type: ignore[no-untyped-def]
         yield
 
 
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    marked = bool(marker and (marker.kwargs.get("transaction") or (marker.args and marker.args[0])))
+    return marked or "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+
+
+@pytest.fixture(autouse=True)
+def reference_data(request: pytest.FixtureRequest) -> None:
+    """Transactional tests (live server, autocommit) flush every table after they run, the migrated reference
+    data included; load the nine cities again for them, from the same data file the migration reads."""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from dataclasses import asdict
+
+    from g60.regions.reference import city_rows
+
+    for row in city_rows():
+        values = asdict(row)
+        City.objects.update_or_create(code=values.pop("code"), defaults=values)
+
+
 @pytest.fixture
 def city_jiaxing(db: None) -> City:
     return City.objects.get(code="330400")

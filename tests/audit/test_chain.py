@@ -132,7 +132,7 @@ def test_the_orm_refuses_to_change_or_delete_events() -> None:
         event.delete()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_recording_outside_a_transaction_is_refused() -> None:
     # A transactional test runs in autocommit mode, as a careless caller outside any service would.
     with pytest.raises(AuditOutsideTransaction):

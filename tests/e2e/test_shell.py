@@ -5,8 +5,8 @@ from playwright.sync_api import Page, expect
 
 from g60.core.demo import DEMO_PASSWORD, demo_accounts_load
 
-# Transactional (the live server is another thread); serialized rollback restores the migrated reference data.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Transactional: the live server runs in another thread (tests/conftest.py reloads the reference data).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def log_in(page: Page, username: str) -> None:
