@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "g60.audit",
     "g60.api",
     "g60.registry",
+    "g60.signing",
 ]
 
 MIDDLEWARE = [

@@ -27,6 +27,7 @@ EXPECTED: dict[str, tuple[set[Role], bool]] = {
     "enterprise.export": ({C, E, P, N, D}, False),
     "enterprise.view_personal": ({C, E, P, D}, True),
     "insights.manage": ({N, D}, False),
+    "signing_key.rotate": ({D}, True),
 }
 
 HOME = "330400"  # Jiaxing: the city the membership is held for

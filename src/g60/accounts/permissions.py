@@ -45,6 +45,7 @@ class Action(StrEnum):
     ENTERPRISE_EXPORT = "enterprise.export"
     ENTERPRISE_VIEW_PERSONAL = "enterprise.view_personal"
     INSIGHTS_MANAGE = "insights.manage"
+    SIGNING_KEY_ROTATE = "signing_key.rotate"
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,7 @@ RULES: dict[Action, Rule] = {
     Action.ENTERPRISE_EXPORT: _rule(*_OFFICIALS, in_city=False),
     Action.ENTERPRISE_VIEW_PERSONAL: _rule(Role.CLERK, Role.EXAMINER, Role.IP_OFFICER, Role.ADMIN, in_city=True),
     Action.INSIGHTS_MANAGE: _rule(Role.ANALYST, Role.ADMIN, in_city=False),
+    Action.SIGNING_KEY_ROTATE: _rule(Role.ADMIN, in_city=True),
 }
 
 
