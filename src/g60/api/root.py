@@ -12,6 +12,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from g60.accounts.api import router as accounts_router
 from g60.regions.api import router as regions_router
+from g60.signing.api import router as signing_router
 
 api = NinjaAPI(
     title="G60 Valley Platform API",
@@ -34,6 +35,7 @@ def api_urls() -> tuple[list[Any], str, str]:
 
 api.add_router("/regions", regions_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/keys", signing_router)
 
 
 @api.exception_handler(ValidationError)
