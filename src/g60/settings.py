@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "g60.api",
     "g60.registry",
     "g60.signing",
+    "g60.onenetwork",
 ]
 
 MIDDLEWARE = [

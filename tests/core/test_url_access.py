@@ -27,14 +27,58 @@ ACCESS_MAP: dict[str, Any] = {
     "accounts:profile": AUTHENTICATED,
     "audit:events": Action.AUDIT_VIEW,
     "set_language": PUBLIC,
+    "onenetwork:application_list": Action.APPLICATION_CREATE,
+    "onenetwork:application_new": Action.APPLICATION_CREATE,
+    "onenetwork:name_check": Action.APPLICATION_CREATE,
+    "onenetwork:shareholder_row": Action.APPLICATION_CREATE,
+    "onenetwork:application_detail": AUTHENTICATED,
+    "onenetwork:step_company": Action.APPLICATION_CREATE,
+    "onenetwork:step_people": Action.APPLICATION_CREATE,
+    "onenetwork:step_documents": Action.APPLICATION_CREATE,
+    "onenetwork:document_remove": Action.APPLICATION_CREATE,
+    "onenetwork:step_review": Action.APPLICATION_CREATE,
+    "onenetwork:application_action": AUTHENTICATED,
+    "onenetwork:acceptance_queue": Action.APPLICATION_ACCEPT,
+    "onenetwork:handover_list": Action.LICENCE_HANDOVER,
+    "onenetwork:examination_queue": Action.APPLICATION_EXAMINE,
+    "onenetwork:licence_pdf": AUTHENTICATED,
+    "onenetwork:licence_hand_over": Action.LICENCE_HANDOVER,
+    "onenetwork:licence_revoke": Action.LICENCE_REVOKE,
+    "onenetwork:verify": PUBLIC,
 }
 # Sample arguments for URLs that take them, so every URL can be requested.
-URL_KWARGS: dict[str, dict[str, Any]] = {}
+_SOME_ID = {"public_id": "00000000-0000-4000-8000-000000000000"}
+URL_KWARGS: dict[str, dict[str, Any]] = {
+    "onenetwork:application_detail": _SOME_ID,
+    "onenetwork:step_company": _SOME_ID,
+    "onenetwork:step_people": _SOME_ID,
+    "onenetwork:step_documents": _SOME_ID,
+    "onenetwork:document_remove": {**_SOME_ID, "document_id": 1},
+    "onenetwork:step_review": _SOME_ID,
+    "onenetwork:application_action": {**_SOME_ID, "step": "accept"},
+    "onenetwork:licence_pdf": _SOME_ID,
+    "onenetwork:licence_hand_over": _SOME_ID,
+    "onenetwork:licence_revoke": _SOME_ID,
+}
 # Namespaces with their own access machinery: Django's admin (staff login) and the API (per-operation auth,
 # tested in tests/api/).
 SELF_GUARDED_NAMESPACES = {"admin", "api"}
 # What a plain GET answers when it is allowed: 200, except for views that act only on POST.
-ALLOWED_GET_STATUS = {"accounts:logout": 405, "set_language": 302}
+ALLOWED_GET_STATUS = {
+    "accounts:logout": 405,
+    "set_language": 302,
+    # Pages of one application or licence: an id nobody may see answers 404; POST-only actions answer 405.
+    "onenetwork:application_detail": 404,
+    "onenetwork:step_company": 404,
+    "onenetwork:step_people": 404,
+    "onenetwork:step_documents": 404,
+    "onenetwork:step_review": 404,
+    "onenetwork:licence_pdf": 404,
+    "onenetwork:document_remove": 405,
+    "onenetwork:application_action": 405,
+    "onenetwork:licence_hand_over": 405,
+    "onenetwork:licence_revoke": 405,
+}
 
 
 def _walk(patterns: list[Any], namespace: str = "") -> Iterator[tuple[str, Any]]:

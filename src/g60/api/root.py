@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from g60.accounts.api import router as accounts_router
+from g60.onenetwork.api import applications_router, licences_router
+from g60.onenetwork.transitions import TransitionNotAllowed
 from g60.regions.api import router as regions_router
 from g60.signing.api import router as signing_router
 
@@ -35,6 +37,8 @@ def api_urls() -> tuple[list[Any], str, str]:
 
 api.add_router("/regions", regions_router)
 api.add_router("/accounts", accounts_router)
+api.add_router("/applications", applications_router)
+api.add_router("/licences", licences_router)
 api.add_router("/keys", signing_router)
 
 
@@ -70,3 +74,8 @@ def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
     return api.create_response(request, {"detail": _("Authentication required.")}, status=401)
+
+
+@api.exception_handler(TransitionNotAllowed)
+def on_transition_not_allowed(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
+    return api.create_response(request, {"detail": exc.message, "code": exc.code, "state": exc.state}, status=409)

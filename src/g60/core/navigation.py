@@ -22,6 +22,11 @@ NAV: list[NavEntry] = [
     NavEntry(_("Home"), "core:home", PUBLIC),
     NavEntry(_("Cities"), "core:cities", PUBLIC),
     NavEntry(_("My workspace"), "core:dashboard", AUTHENTICATED),
+    NavEntry(_("My applications"), "onenetwork:application_list", Action.APPLICATION_CREATE),
+    NavEntry(_("Acceptance queue"), "onenetwork:acceptance_queue", Action.APPLICATION_ACCEPT),
+    NavEntry(_("Licences to hand over"), "onenetwork:handover_list", Action.LICENCE_HANDOVER),
+    NavEntry(_("Examination queue"), "onenetwork:examination_queue", Action.APPLICATION_EXAMINE),
+    NavEntry(_("Verify a licence"), "onenetwork:verify", PUBLIC),
     NavEntry(_("Audit trail"), "audit:events", Action.AUDIT_VIEW),
     NavEntry(_("API"), "api:openapi-view", PUBLIC),
 ]

@@ -1,0 +1,563 @@
+"""Writes of the one network: drafting an application, declaring its name, and every state transition.
+
+Each transition is one function: `@transaction.atomic`, the application row locked with `select_for_update`,
+the permission asked of the one helper for the right city (window or domicile), the state re-checked against
+the table in transitions.py, an event for the applicant's timeline and an audit event in the same transaction,
+and the notification email after commit. Licence issue, revocation and hand-over are in licensing.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Mapping, Sequence
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from g60.accounts.models import User
+from g60.accounts.permissions import Action, can, require
+from g60.audit.services import audit_record
+from g60.onenetwork.constants import (
+    ACCEPTANCE_WORKING_DAYS,
+    DOCUMENT_MAX_BYTES,
+    EXAMINATION_WORKING_DAYS,
+    NAME_RESERVATION_DAYS,
+    PDF_CONTENT_TYPES,
+    PDF_MAGIC,
+    DocumentKind,
+    ShareholderKind,
+)
+from g60.onenetwork.models import Application, ApplicationEvent, Document, NameReservation, Shareholder
+from g60.onenetwork.names import name_check
+from g60.onenetwork.notifications import notify_applicant
+from g60.onenetwork.transitions import EDITABLE_STATES, TRANSITIONS, Party, Transition, TransitionNotAllowed
+from g60.onenetwork.workdays import add_working_days
+from g60.regions.models import City
+from g60.registry.constants import EnterpriseType
+from g60.registry.identifiers import resident_id_error, uscc_error
+from g60.registry.industry import industry_class_error
+
+# The fields an applicant fills in (the API's and the form's vocabulary).
+DRAFT_FIELDS = (
+    "name",
+    "name_en",
+    "domicile_city",
+    "window_city",
+    "form",
+    "registered_capital_wan",
+    "legal_representative",
+    "legal_representative_id_number",
+    "address",
+    "industry_code",
+    "business_scope",
+)
+REQUIRED_FOR_SUBMIT = tuple(f for f in DRAFT_FIELDS if f not in ("name_en",))
+AUDITED = ("state", "name", "domicile_city_id", "window_city_id", "form", "registered_capital_wan", "industry_code")
+
+STEP_LABELS = {
+    "create": gettext_lazy("draft created"),
+    "submit": gettext_lazy("submitted"),
+    "accept": gettext_lazy("accepted at the window"),
+    "return": gettext_lazy("returned for correction"),
+    "start_examination": gettext_lazy("examination started"),
+    "approve": gettext_lazy("approved"),
+    "issue_licence": gettext_lazy("licence issued"),
+    "reject": gettext_lazy("rejected"),
+    "withdraw": gettext_lazy("withdrawn"),
+    "licence_hand_over": gettext_lazy("licence handed over"),
+    "licence_revoke": gettext_lazy("licence revoked"),
+}
+
+
+def local_today() -> dt.date:
+    return timezone.localdate()
+
+
+def application_snapshot(application: Application) -> dict[str, Any]:
+    return {name: getattr(application, name) for name in AUDITED}
+
+
+def event_record(
+    *,
+    application: Application,
+    actor: User | None,
+    step: str,
+    from_state: str = "",
+    to_state: str = "",
+    reason: str = "",
+) -> ApplicationEvent:
+    """One line of the applicant's timeline."""
+    return ApplicationEvent.objects.create(
+        application=application,
+        actor=actor,
+        actor_name=str(actor) if actor is not None else "",
+        step=step,
+        from_state=from_state,
+        to_state=to_state,
+        reason=reason,
+    )
+
+
+# --- Drafting ----------------------------------------------------------------------------------------------
+
+
+def _city(code: Any, field: str) -> City | None:
+    if code in (None, ""):
+        return None
+    if isinstance(code, City):
+        return code
+    city = City.objects.filter(pk=str(code)).first()
+    if city is None:
+        raise ValidationError({field: [_("Choose one of the nine cities of the corridor.")]})
+    return city
+
+
+def _clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check each given field by its own rule; collect every error, naming the field."""
+    errors: dict[str, list[str]] = {}
+    clean: dict[str, Any] = {}
+    for field, value in values.items():
+        if field not in DRAFT_FIELDS:
+            continue
+        if field in ("domicile_city", "window_city"):
+            try:
+                clean[field] = _city(value, field)
+            except ValidationError as exc:
+                errors.update(exc.message_dict)
+            continue
+        if field == "registered_capital_wan":
+            if value in (None, ""):
+                clean[field] = None
+                continue
+            try:
+                amount = Decimal(str(value))
+            except InvalidOperation:
+                errors[field] = [_("Enter the registered capital as a number (10,000 yuan).")]
+                continue
+            if amount <= 0 or amount.as_tuple().exponent < -4:  # type: ignore[operator]
+                errors[field] = [_("The registered capital is a positive amount with at most four decimals.")]
+                continue
+            clean[field] = amount
+            continue
+        text = "" if value is None else str(value).strip()
+        if field == "legal_representative_id_number" and text:
+            text = text.upper()
+            error = resident_id_error(text)
+            if error:
+                errors[field] = [str(error)]
+        elif field == "industry_code" and text:
+            text = text.upper()
+            error = industry_class_error(text)
+            if error:
+                errors[field] = [str(error)]
+        elif field == "form" and text not in EnterpriseType.values:
+            errors[field] = [_("Choose the legal form of the enterprise.")]
+        clean[field] = text
+    if errors:
+        raise ValidationError(errors)
+    return clean
+
+
+def _shareholders_clean(rows: Sequence[Mapping[str, Any]]) -> list[Shareholder]:
+    """Each shareholder checked by kind (resident ID or USCC), and the shares summing to exactly 100 %."""
+    errors: dict[str, list[str]] = {}
+    result: list[Shareholder] = []
+    total = Decimal(0)
+    for index, row in enumerate(rows):
+        prefix = f"shareholders.{index}"
+        name = str(row.get("name") or "").strip()
+        kind = str(row.get("kind") or "")
+        number = str(row.get("id_number") or "").strip().upper()
+        if not name:
+            errors[f"{prefix}.name"] = [_("Enter the shareholder's name.")]
+        if kind not in ShareholderKind.values:
+            errors[f"{prefix}.kind"] = [_("Choose whether the shareholder is a natural person or a legal entity.")]
+        elif kind == ShareholderKind.PERSON:
+            error = resident_id_error(number)
+            if error:
+                errors[f"{prefix}.id_number"] = [str(error)]
+        else:
+            error = uscc_error(number)
+            if error:
+                errors[f"{prefix}.id_number"] = [str(error)]
+        try:
+            share = Decimal(str(row.get("share_percent")))
+            if not share.is_finite() or share <= 0 or share > 100 or share.as_tuple().exponent < -4:  # type: ignore[operator]
+                raise InvalidOperation
+        except (InvalidOperation, TypeError, ValueError):
+            errors[f"{prefix}.share_percent"] = [_("A share is a percentage above 0 and at most 100.")]
+            share = Decimal(0)
+        total += share
+        result.append(Shareholder(position=index, name=name, kind=kind, id_number=number, share_percent=share))
+    if not errors and result and total != Decimal(100):
+        errors["shareholders"] = [
+            _("The shares must add up to exactly 100 %% (they add up to %(total)s %%).") % {"total": total.normalize()}
+        ]
+    if errors:
+        raise ValidationError(errors)
+    return result
+
+
+def _name_declare(*, application: Application) -> None:
+    """Check the application's name and reserve it at the domicile city's authority (refused → field error)."""
+    if not application.name:
+        NameReservation.objects.filter(application=application).delete()
+        return
+    check = name_check(
+        name=application.name,
+        form_type=application.form,
+        domicile_code=application.domicile_city_id,
+        industry_code=application.industry_code,
+        exclude_application_id=application.pk,
+    )
+    if not check.ok:
+        raise ValidationError({"name": [issue.message for issue in check.errors]})
+    assert check.parts is not None  # noqa: S101 - a name that passes was parsed
+    parts = check.parts
+    application.name = check.name
+    application.name_division = parts.division
+    application.name_trade = parts.trade_name
+    application.name_industry = parts.industry
+    application.name_form = parts.form
+    if application.domicile_city_id is None:
+        NameReservation.objects.filter(application=application).delete()
+        return
+    now = timezone.now()
+    NameReservation.objects.update_or_create(
+        application=application,
+        defaults={
+            "authority_id": application.domicile_city_id,
+            "name": check.name,
+            "trade_name": parts.trade_name,
+            "industry_term": parts.industry,
+            "reserved_at": now,
+            "expires_at": now + dt.timedelta(days=NAME_RESERVATION_DAYS),
+            "released_at": None,
+        },
+    )
+
+
+def _lock(application: Application) -> Application:
+    return Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
+
+
+def _require_own_editable(user: User, application: Application) -> None:
+    if application.applicant_id != user.pk or not can(user, Action.APPLICATION_CREATE):
+        raise PermissionDenied(Action.APPLICATION_CREATE.value)
+    if application.state not in EDITABLE_STATES:
+        raise TransitionNotAllowed(
+            code="not_editable",
+            transition="update",
+            state=application.state,
+            message=_("Only a draft or an application returned for correction can be changed."),
+        )
+
+
+@transaction.atomic
+def application_create(
+    *,
+    acting_user: User,
+    values: Mapping[str, Any],
+    shareholders: Sequence[Mapping[str, Any]] | None = None,
+) -> Application:
+    """Start a draft for `acting_user` with whatever fields are given (each checked by its rule)."""
+    require(acting_user, Action.APPLICATION_CREATE)
+    clean = _clean_values(values)
+    application = Application(applicant=acting_user, created_by=acting_user, modified_by=acting_user, **clean)
+    application.full_clean()
+    application.save()
+    _name_declare(application=application)
+    application.save()
+    if shareholders:
+        Shareholder.objects.bulk_create([_with(s, application=application) for s in _shareholders_clean(shareholders)])
+    event_record(application=application, actor=acting_user, step="create", to_state=application.state)
+    audit_record(
+        actor=acting_user, action="application.create", obj=application, after=application_snapshot(application)
+    )
+    return application
+
+
+def _with(shareholder: Shareholder, *, application: Application) -> Shareholder:
+    shareholder.application = application
+    return shareholder
+
+
+@transaction.atomic
+def application_update(
+    *,
+    acting_user: User,
+    application: Application,
+    values: Mapping[str, Any],
+    shareholders: Sequence[Mapping[str, Any]] | None = None,
+) -> Application:
+    """Change a draft (or an application returned for correction). `shareholders`, when given, replaces the
+    whole list, and its shares must sum to 100 %."""
+    application = _lock(application)
+    _require_own_editable(acting_user, application)
+    before = application_snapshot(application)
+    clean = _clean_values(values)
+    for field, value in clean.items():
+        setattr(application, field, value)
+    application.modified_by = acting_user
+    application.full_clean()
+    if {"name", "form", "domicile_city", "industry_code"} & set(clean):
+        _name_declare(application=application)
+    application.save()
+    if shareholders is not None:
+        rows = _shareholders_clean(shareholders)
+        application.shareholders.all().delete()
+        Shareholder.objects.bulk_create([_with(s, application=application) for s in rows])
+    audit_record(
+        actor=acting_user,
+        action="application.update",
+        obj=application,
+        before=before,
+        after=application_snapshot(application),
+    )
+    return application
+
+
+def _document_checks(*, content: bytes, content_type: str, filename: str) -> None:
+    errors = []
+    if not content:
+        errors.append(_("The file is empty."))
+    elif len(content) > DOCUMENT_MAX_BYTES:
+        errors.append(_("A document may be at most %(mb)s MB.") % {"mb": DOCUMENT_MAX_BYTES // (1024 * 1024)})
+    if content and not content.startswith(PDF_MAGIC):
+        errors.append(_("Only PDF documents are accepted: the file does not start like a PDF."))
+    elif content_type and content_type.split(";")[0].strip().lower() not in PDF_CONTENT_TYPES:
+        errors.append(_("Only PDF documents are accepted (the file was sent as %(type)s).") % {"type": content_type})
+    if errors:
+        raise ValidationError({"file": errors})
+
+
+@transaction.atomic
+def document_add(
+    *,
+    acting_user: User,
+    application: Application,
+    kind: str,
+    filename: str,
+    content: bytes,
+    content_type: str,
+) -> Document:
+    """Store one PDF document with its SHA-256. The file is written under MEDIA_ROOT before the row; a failed
+    transaction removes it again (on_commit cannot help here, the row needs the file's name)."""
+    application = _lock(application)
+    _require_own_editable(acting_user, application)
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": [_("Choose the kind of document.")]})
+    _document_checks(content=content, content_type=content_type, filename=filename)
+    document = Document(
+        application=application,
+        kind=kind,
+        original_name=filename[:255] or "document.pdf",
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=acting_user,
+    )
+    document.file.save(f"{document.sha256[:16]}.pdf", ContentFile(content), save=False)
+    stored = document.file.name or ""
+    storage = document.file.storage
+    try:
+        document.save()
+        audit_record(
+            actor=acting_user,
+            action="application.document_add",
+            obj=application,
+            after={"document": document.original_name, "sha256": document.sha256, "kind": kind},
+        )
+    except BaseException:
+        storage.delete(stored)
+        raise
+    return document
+
+
+@transaction.atomic
+def document_remove(*, acting_user: User, document: Document) -> None:
+    application = _lock(document.application)
+    _require_own_editable(acting_user, application)
+    name = document.file.name or ""
+    storage = document.file.storage
+    audit_record(
+        actor=acting_user,
+        action="application.document_remove",
+        obj=application,
+        before={"document": document.original_name, "sha256": document.sha256},
+    )
+    document.delete()
+    transaction.on_commit(lambda: storage.delete(name))
+
+
+# --- Transitions -------------------------------------------------------------------------------------------
+
+
+def _authorise(user: User, transition: Transition, application: Application) -> None:
+    """The one helper decides; the city asked is the one the step belongs to."""
+    if transition.party == Party.APPLICANT:
+        if application.applicant_id != user.pk:
+            raise PermissionDenied(transition.action.value)
+        require(user, transition.action)
+    elif transition.party == Party.WINDOW:
+        require(user, transition.action, application.window_city_id)
+    else:
+        require(user, transition.action, application.domicile_city_id)
+
+
+def _submit_errors(application: Application) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    for field in REQUIRED_FOR_SUBMIT:
+        value = getattr(application, f"{field}_id" if field.endswith("_city") else field)
+        if value in (None, ""):
+            errors[field] = [_("This field is required before the application can be submitted.")]
+    shareholders = list(application.shareholders.all())
+    if not shareholders:
+        errors["shareholders"] = [_("Name at least one shareholder.")]
+    elif sum((s.share_percent for s in shareholders), Decimal(0)) != Decimal(100):
+        errors["shareholders"] = [_("The shares must add up to exactly 100 %.")]
+    if not application.documents.exists():
+        errors["documents"] = [_("Upload at least one PDF document (e.g. the articles of association).")]
+    if "name" not in errors:
+        check = name_check(
+            name=application.name,
+            form_type=application.form,
+            domicile_code=application.domicile_city_id,
+            industry_code=application.industry_code,
+            exclude_application_id=application.pk,
+        )
+        if not check.ok:
+            errors["name"] = [issue.message for issue in check.errors]
+    return errors
+
+
+def transition_apply(
+    *, acting_user: User, application: Application, name: str, reason: str = ""
+) -> tuple[Application, bool]:
+    """Lock, authorise, re-check and apply the transition `name`. Returns the application and whether anything
+    changed (a retried step whose target is already reached is a no-op). Call inside a transaction."""
+    transition = TRANSITIONS[name]
+    application = _lock(application)
+    _authorise(acting_user, transition, application)
+    if application.state == transition.target:
+        return application, False
+    if application.state not in transition.sources:
+        raise TransitionNotAllowed(code="illegal_transition", transition=name, state=application.state)
+    reason = reason.strip()
+    if transition.reason_required and not reason:
+        raise ValidationError({"reason": [_("Give the reason; the applicant will read it.")]})
+    before = application_snapshot(application)
+    from_state = application.state
+    application.state = transition.target
+    application.modified_by = acting_user
+    if reason:
+        application.last_reason = reason
+    application.save(update_fields=["state", "modified_by", "modified_on", "last_reason"])
+    event_record(
+        application=application,
+        actor=acting_user,
+        step=name,
+        from_state=from_state,
+        to_state=application.state,
+        reason=reason,
+    )
+    audit_record(
+        actor=acting_user,
+        action=f"application.{name}",
+        obj=application,
+        before=before,
+        after={**application_snapshot(application), "reason": reason},
+    )
+    notify_applicant(application, step=STEP_LABELS[name], reason=reason)
+    return application, True
+
+
+@transaction.atomic
+def application_submit(*, acting_user: User, application: Application) -> Application:
+    """Hand the application in to the window city. Complete applications only; the acceptance deadline runs
+    from today in working days."""
+    locked = _lock(application)
+    _authorise(acting_user, TRANSITIONS["submit"], locked)
+    if locked.state in TRANSITIONS["submit"].sources:
+        errors = _submit_errors(locked)
+        if errors:
+            raise ValidationError(errors)
+    application, changed = transition_apply(acting_user=acting_user, application=locked, name="submit")
+    if changed:
+        application.submitted_at = timezone.now()
+        application.acceptance_due = add_working_days(local_today(), ACCEPTANCE_WORKING_DAYS)
+        application.save(update_fields=["submitted_at", "acceptance_due"])
+    return application
+
+
+@transaction.atomic
+def application_accept(*, acting_user: User, application: Application) -> Application:
+    """The window city's clerk accepts the papers; the domicile city's examination deadline starts."""
+    application, changed = transition_apply(acting_user=acting_user, application=application, name="accept")
+    if changed:
+        application.accepted_at = timezone.now()
+        application.examination_due = add_working_days(local_today(), EXAMINATION_WORKING_DAYS)
+        application.save(update_fields=["accepted_at", "examination_due"])
+    return application
+
+
+@transaction.atomic
+def application_return(*, acting_user: User, application: Application, reason: str) -> Application:
+    """The window city's clerk sends the application back to the applicant for correction, with reasons."""
+    application, _changed = transition_apply(
+        acting_user=acting_user, application=application, name="return", reason=reason
+    )
+    return application
+
+
+@transaction.atomic
+def application_start_examination(*, acting_user: User, application: Application) -> Application:
+    application, _changed = transition_apply(acting_user=acting_user, application=application, name="start_examination")
+    return application
+
+
+@transaction.atomic
+def application_approve(*, acting_user: User, application: Application) -> Application:
+    """The domicile city's examiner approves; the licence is issued in the same transaction (licensing.py)."""
+    from g60.onenetwork.licensing import licence_issue
+
+    application, changed = transition_apply(acting_user=acting_user, application=application, name="approve")
+    if changed:
+        application.decided_at = timezone.now()
+        application.save(update_fields=["decided_at"])
+        licence_issue(acting_user=acting_user, application=application)
+        application.refresh_from_db()
+    return application
+
+
+def _release_name(application: Application) -> None:
+    NameReservation.objects.filter(application=application, released_at__isnull=True).update(released_at=timezone.now())
+
+
+@transaction.atomic
+def application_reject(*, acting_user: User, application: Application, reason: str) -> Application:
+    application, changed = transition_apply(
+        acting_user=acting_user, application=application, name="reject", reason=reason
+    )
+    if changed:
+        application.decided_at = timezone.now()
+        application.save(update_fields=["decided_at"])
+        _release_name(application)
+    return application
+
+
+@transaction.atomic
+def application_withdraw(*, acting_user: User, application: Application, reason: str = "") -> Application:
+    """The applicant withdraws before a decision; the reserved name is released."""
+    application, changed = transition_apply(
+        acting_user=acting_user, application=application, name="withdraw", reason=reason
+    )
+    if changed:
+        _release_name(application)
+    return application
