@@ -12,13 +12,13 @@ from pypdf import PdfReader
 from reportlab.pdfgen.canvas import Canvas
 
 from g60.regions.models import City
+from g60.signing.chinese import rmb_uppercase
 from g60.signing.licence_pdf import (
     LicenceFontMissing,
     LicenceTokenNotFound,
     cjk_font,
     licence_pdf_extract_token,
     licence_pdf_render,
-    rmb_uppercase,
 )
 from g60.signing.services import document_sign
 from tests.signing.factories import LicenceFactsFactory, licence_payload
