@@ -99,10 +99,10 @@ def name_normalise(name: str) -> str:
 
 def _strip_industry(rest: str) -> tuple[str, str]:
     """Split `rest` (trade name + industry) into both: strip industry terms from the end while a trade name of
-    at least two characters is left, so that 红光酒业发展 reads as 红光 + 酒业发展."""
+    least one character is left, so that 红光酒业发展 reads as 红光 + 酒业发展."""
     industry = ""
     while True:
-        term = next((t for t in _TERMS_LONGEST_FIRST if rest.endswith(t) and len(rest) - len(t) >= 2), None)
+        term = next((t for t in _TERMS_LONGEST_FIRST if rest.endswith(t) and len(rest) > len(t)), None)
         if term is None:
             return rest, industry
         industry = term + industry
