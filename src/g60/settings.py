@@ -144,6 +144,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=PROJECT_DIR / "var" / "media")
+# The TrueType CJK font embedded (as a subset) in licence PDFs: Debian's fonts-wqy-zenhei by default.
+G60_LICENCE_FONT: str = env.str("G60_LICENCE_FONT", default="/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc")
 
 # --- Mail, cache, logging -------------------------------------------------------------------------------------
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
