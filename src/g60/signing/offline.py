@@ -39,7 +39,7 @@ def licence_file_read(path: Path) -> str:
 def reason_text(reason: Reason) -> str:
     """What a verification result means, in words."""
     texts: dict[str, str] = {
-        "valid": _("The signature is valid: the licence was issued by the registration authority and not altered."),
+        "valid": _("The licence was issued by the registration authority and has not been altered."),
         "malformed": _("This is not a well-formed G60 licence token: it is damaged, cut short or not a licence."),
         "unknown_key": _("The token names a signing key that is not among the published keys."),
         "bad_signature": _("The signature does not match: the licence was altered or not signed by the key it names."),

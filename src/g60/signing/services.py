@@ -34,7 +34,8 @@ def _key_snapshot(key: SigningKey) -> dict[str, Any]:
 
 
 def _active_key(city: City) -> SigningKey | None:
-    return SigningKey.objects.filter(city=city, retired_on__isnull=True).first()
+    # At most one row matches (one active key per city); no ORDER BY: this runs for every signature.
+    return next(iter(SigningKey.objects.filter(city_id=city.pk, retired_on__isnull=True).order_by()[:1]), None)
 
 
 def _key_create(*, acting_user: User | None, city: City) -> SigningKey:
