@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("g60.core.urls")),
     path("accounts/", include("g60.accounts.urls")),
     path("audit/", include("g60.audit.urls")),
+    path("register/", include("g60.registry.urls")),
     path("onenetwork/", include("g60.onenetwork.urls")),
     path("i18n/setlang/", access(PUBLIC)(set_language), name="set_language"),
     path("api/v1/", api_urls()),

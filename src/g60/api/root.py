@@ -14,6 +14,7 @@ from g60.accounts.api import router as accounts_router
 from g60.onenetwork.api import applications_router, licences_router
 from g60.onenetwork.transitions import TransitionNotAllowed
 from g60.regions.api import router as regions_router
+from g60.registry.api import router as registry_router
 from g60.signing.api import router as signing_router
 
 api = NinjaAPI(
@@ -40,6 +41,7 @@ api.add_router("/accounts", accounts_router)
 api.add_router("/applications", applications_router)
 api.add_router("/licences", licences_router)
 api.add_router("/keys", signing_router)
+api.add_router("/enterprises", registry_router)
 
 
 @api.exception_handler(ValidationError)

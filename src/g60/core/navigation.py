@@ -21,6 +21,8 @@ class NavEntry:
 NAV: list[NavEntry] = [
     NavEntry(_("Home"), "core:home", PUBLIC),
     NavEntry(_("Cities"), "core:cities", PUBLIC),
+    NavEntry(_("Enterprise register"), "registry:search", PUBLIC),
+    NavEntry(_("Import enterprises"), "registry:import", Action.ENTERPRISE_IMPORT),
     NavEntry(_("My workspace"), "core:dashboard", AUTHENTICATED),
     NavEntry(_("My applications"), "onenetwork:application_list", Action.APPLICATION_CREATE),
     NavEntry(_("Acceptance queue"), "onenetwork:acceptance_queue", Action.APPLICATION_ACCEPT),

@@ -22,3 +22,10 @@ class EnterpriseSource(models.TextChoices):
     IMPORT = "import", _("Imported")
     ONENETWORK = "onenetwork", _("Registered through one network")
     GENERATED = "generated", _("Generated demo data")
+
+
+class ImportJobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

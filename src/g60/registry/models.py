@@ -1,12 +1,16 @@
 """The corridor's enterprise register: one row per enterprise, keyed by its Unified Social Credit Code."""
 
+from typing import Any
+
+from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from g60.core.models import ArchivableModel, TrackedModel
 from g60.regions.models import City
-from g60.registry.constants import EnterpriseSource, EnterpriseStatus, EnterpriseType
+from g60.registry.constants import EnterpriseSource, EnterpriseStatus, EnterpriseType, ImportJobStatus
+from g60.registry.search_text import search_text_for
 from g60.registry.validators import validate_industry_class, validate_resident_id, validate_uscc
 
 
@@ -41,6 +45,11 @@ class Enterprise(TrackedModel, ArchivableModel):
     address = models.CharField(_("address"), max_length=255)
     business_scope = models.TextField(_("business scope"), blank=True)
     source = models.CharField(_("source"), max_length=16, choices=EnterpriseSource.choices)
+    # The Chinese name split into single characters and the English name into lower-case words, separated by
+    # spaces: what the full-text indexes (SQLite FTS5, PostgreSQL GIN on to_tsvector('simple')) index, so a
+    # phrase query finds substrings of one or two CJK characters too (docs/search.md). Kept in step by save()
+    # and, for bulk writes, by the import, which call `search_text_for` themselves.
+    search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     class Meta:
         verbose_name = _("enterprise")
@@ -54,6 +63,13 @@ class Enterprise(TrackedModel, ArchivableModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.uscc})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.search_text = search_text_for(self.name, self.name_en)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and ("name" in update_fields or "name_en" in update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
 
 
 class EnterpriseFormerName(models.Model):
@@ -72,3 +88,89 @@ class EnterpriseFormerName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class EnterpriseChange(models.Model):
+    """One change to an enterprise: what it was before, what it is after, who did it and when."""
+
+    enterprise = models.ForeignKey(
+        Enterprise, verbose_name=_("enterprise"), on_delete=models.CASCADE, related_name="changes"
+    )
+    changed_on = models.DateTimeField(_("changed on"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("changed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    # The service's action, e.g. "enterprise.update", "enterprise.archive", "enterprise.import".
+    action = models.CharField(_("action"), max_length=32)
+    before = models.JSONField(_("before"), null=True, blank=True)
+    after = models.JSONField(_("after"), null=True, blank=True)
+    import_job = models.ForeignKey(
+        "ImportJob", verbose_name=_("import job"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("enterprise change")
+        verbose_name_plural = _("enterprise changes")
+        ordering = ["-changed_on", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.changed_on:%Y-%m-%d %H:%M}"
+
+
+class ImportJob(TrackedModel):
+    """One import of a CSV or XLSX file: its progress, counts and the last line committed (for --resume)."""
+
+    file_name = models.CharField(_("file name"), max_length=255)
+    # Where the uploaded or named file is read from (a resumed job reads it again).
+    file_path = models.CharField(_("file path"), max_length=1024)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ImportJobStatus.choices, default=ImportJobStatus.PENDING
+    )
+    progress_done = models.BigIntegerField(_("progress done"), default=0)
+    progress_total = models.BigIntegerField(_("progress total"), default=0)
+    lines_read = models.PositiveIntegerField(_("lines read"), default=0)
+    # Every good row up to this line (the header is line 1) is in the register; --resume starts after it.
+    last_committed_line = models.PositiveIntegerField(_("last committed line"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
+    rows_invalid = models.PositiveIntegerField(_("rows with errors"), default=0)
+    failure = models.TextField(_("failure"), blank=True)
+    finished_on = models.DateTimeField(_("finished on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_on"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.status})"
+
+    @property
+    def percent(self) -> int:
+        if self.status == ImportJobStatus.DONE:
+            return 100
+        return min(100, int(100 * self.progress_done / self.progress_total)) if self.progress_total else 0
+
+
+class ImportRowError(models.Model):
+    """A rule a row broke: the line (header = 1), the column and the rule. Rows with errors are not written."""
+
+    job = models.ForeignKey(ImportJob, verbose_name=_("import job"), on_delete=models.CASCADE, related_name="errors")
+    line = models.PositiveIntegerField(_("line"))
+    column = models.CharField(_("column"), max_length=64)
+    value = models.CharField(_("value"), max_length=255, blank=True)
+    rule = models.TextField(_("rule"))
+
+    class Meta:
+        verbose_name = _("import error")
+        verbose_name_plural = _("import errors")
+        ordering = ["line", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.line}:{self.column}"

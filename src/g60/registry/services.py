@@ -4,13 +4,16 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from g60.accounts.models import User
 from g60.audit.services import audit_record
 from g60.regions.models import City
 from g60.registry.constants import EnterpriseSource, EnterpriseStatus
-from g60.registry.models import Enterprise
+from g60.registry.models import Enterprise, EnterpriseChange, EnterpriseFormerName
 
 # Fields recorded in the audit trail's before/after (the ID number is left out: personal data).
 AUDITED_FIELDS = [
@@ -77,5 +80,109 @@ def enterprise_register(
     )
     enterprise.full_clean()
     enterprise.save()
-    audit_record(actor=acting_user, action="enterprise.register", obj=enterprise, after=enterprise_snapshot(enterprise))
+    after = enterprise_snapshot(enterprise)
+    EnterpriseChange.objects.create(
+        enterprise=enterprise, actor=_actor(acting_user), action="enterprise.register", after=_json(after)
+    )
+    audit_record(actor=acting_user, action="enterprise.register", obj=enterprise, after=after)
     return enterprise
+
+
+# Fields an update may change (the USCC is the key and never changes; the city follows the USCC's division).
+UPDATABLE_FIELDS = [field for field in AUDITED_FIELDS if field not in ("uscc",)] + ["legal_representative_id_number"]
+
+
+def _actor(user: User | None) -> User | None:
+    return user if user is not None and user.is_authenticated else None
+
+
+def _json(values: dict[str, Any]) -> dict[str, Any]:
+    """Dates and decimals as text, for the history's JSON columns."""
+    return {
+        key: value if value is None or isinstance(value, str | int | bool) else str(value)
+        for key, value in values.items()
+    }
+
+
+def _locked(enterprise: Enterprise) -> Enterprise:
+    return Enterprise.objects.select_for_update().get(pk=enterprise.pk)
+
+
+@transaction.atomic
+def enterprise_update(*, acting_user: User | None, enterprise: Enterprise, **changes: Any) -> Enterprise:
+    """Change some fields of an enterprise; a new name keeps the old one as a former name. Writes one history
+    row and one audit event when something changed, nothing when the values are the same."""
+    unknown = sorted(set(changes) - set(UPDATABLE_FIELDS) - {"city"})
+    if unknown:
+        raise ValidationError({unknown[0]: [_("This field cannot be changed.")]})
+    row = _locked(enterprise)
+    if row.archived:
+        raise ValidationError({"__all__": [_("An archived enterprise cannot be changed; unarchive it first.")]})
+    before = enterprise_snapshot(row)
+    old_name = row.name
+    for field, value in changes.items():
+        setattr(row, field, value)
+    after = enterprise_snapshot(row)
+    if before == after and "legal_representative_id_number" not in changes:
+        return row
+    row.modified_by = _actor(acting_user)
+    row.full_clean()
+    row.save()
+    if row.name != old_name:
+        EnterpriseFormerName.objects.create(enterprise=row, name=old_name, used_until=timezone.localdate())
+    changed_before = {k: v for k, v in before.items() if after[k] != v}
+    changed_after = {k: after[k] for k in changed_before}
+    EnterpriseChange.objects.create(
+        enterprise=row,
+        actor=_actor(acting_user),
+        action="enterprise.update",
+        before=_json(changed_before),
+        after=_json(changed_after),
+    )
+    audit_record(actor=acting_user, action="enterprise.update", obj=row, before=changed_before, after=changed_after)
+    return row
+
+
+@transaction.atomic
+def enterprise_archive(*, acting_user: User | None, enterprise: Enterprise, reason: str) -> Enterprise:
+    """Take an enterprise off the public register (never deleted: history and references stay)."""
+    row = _locked(enterprise)
+    if row.archived:
+        raise ValidationError({"__all__": [_("The enterprise is already archived.")]})
+    if not reason.strip():
+        raise ValidationError({"reason": [_("Say why the enterprise is archived.")]})
+    row.archived = True
+    row.archived_on = timezone.now()
+    row.archived_by = _actor(acting_user)
+    row.archived_reason = reason.strip()
+    row.modified_by = _actor(acting_user)
+    row.save()
+    change = {"archived": True, "archived_reason": row.archived_reason}
+    EnterpriseChange.objects.create(
+        enterprise=row, actor=_actor(acting_user), action="enterprise.archive", before={"archived": False}, after=change
+    )
+    audit_record(actor=acting_user, action="enterprise.archive", obj=row, before={"archived": False}, after=change)
+    return row
+
+
+@transaction.atomic
+def enterprise_unarchive(*, acting_user: User | None, enterprise: Enterprise) -> Enterprise:
+    row = _locked(enterprise)
+    if not row.archived:
+        raise ValidationError({"__all__": [_("The enterprise is not archived.")]})
+    before = {"archived": True, "archived_reason": row.archived_reason}
+    row.archived = False
+    row.archived_on = None
+    row.archived_by = None
+    row.archived_reason = ""
+    row.modified_by = _actor(acting_user)
+    row.save()
+    EnterpriseChange.objects.create(
+        enterprise=row,
+        actor=_actor(acting_user),
+        action="enterprise.unarchive",
+        before=before,
+        after={"archived": False},
+    )
+    audit_record(actor=acting_user, action="enterprise.unarchive", obj=row, before=before, after={"archived": False})
+    return row

@@ -14,3 +14,6 @@ class Command(BaseCommand):
         for account in accounts:
             city = account.city_code or "corridor"
             self.stdout.write(f"  {account.username:<22} {account.role.value:<11} {city:<9} {account.display_name}")
+        from g60.registry.generator import demo_enterprises_load
+
+        self.stdout.write(f"Enterprise register: {demo_enterprises_load()} demo enterprises (existing ones kept)")

@@ -1,0 +1,77 @@
+"""The public register through the API: search and detail, no token needed (a token or session shows more)."""
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from ninja import Router, Schema
+
+from g60.api.auth import TokenAuth
+from g60.registry.selectors import (
+    enterprise_get,
+    enterprise_page,
+    enterprise_personal_id,
+    enterprise_public_facts,
+    enterprise_query_parse,
+)
+
+router = Router(tags=["enterprises"])
+
+
+def _anyone(request: HttpRequest) -> bool:
+    """Public operations: a valid bearer token identifies the caller (more is shown), no token is anonymous."""
+    return True
+
+
+# The token is tried first so that an official's token unmasks what officials may see; without one (or with the
+# browser's session, read by Django's middleware) the call goes on as that session's user or anonymously.
+public_or_token = [TokenAuth(), _anyone]
+
+
+class EnterpriseOut(Schema):
+    uscc: str
+    name: str
+    name_en: str
+    type: str
+    status: str
+    city_code: str
+    city: str
+    established_on: dt.date
+    registered_capital_wan: Decimal
+    legal_representative: str
+    industry_code: str
+    address: str
+
+
+class EnterpriseDetailOut(EnterpriseOut):
+    business_scope: str
+    former_names: list[str]
+    legal_representative_id_number: str | None = None
+
+
+class EnterpriseListOut(Schema):
+    items: list[EnterpriseOut]
+    count: int
+
+
+@router.get("", response=EnterpriseListOut, auth=public_or_token, summary="Search the enterprise register")
+def enterprise_list(request: HttpRequest) -> dict[str, Any]:
+    """Parameters: q (part of the Chinese or English name, or the start of a USCC), city (division code), status,
+    industry (section letter or class code), year (of establishment), capital_min, capital_max (10,000 yuan),
+    sort (name, -name, established_on, -established_on, capital, -capital, uscc), limit (≤ 100), offset."""
+    query = enterprise_query_parse(request.GET)
+    if query.errors:
+        raise ValidationError(query.errors)
+    items, count = enterprise_page(query)
+    return {"items": [enterprise_public_facts(e, request.user) for e in items], "count": count}
+
+
+@router.get("/{uscc}", response=EnterpriseDetailOut, auth=public_or_token, summary="One enterprise by its USCC")
+def enterprise_detail(request: HttpRequest, uscc: str) -> dict[str, Any]:
+    enterprise = enterprise_get(uscc)
+    facts = enterprise_public_facts(enterprise, request.user)
+    facts["former_names"] = list(enterprise.former_names.values_list("name", flat=True))
+    facts["legal_representative_id_number"] = enterprise_personal_id(enterprise, request.user)
+    return facts

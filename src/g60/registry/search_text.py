@@ -1,0 +1,42 @@
+"""The text the full-text indexes see, and the queries that match it (docs/search.md).
+
+Chinese has no spaces between words, and trigram indexes cannot match queries of one or two characters. So the
+name is stored with every CJK character as its own token and every run of Latin letters or digits as one
+lower-case word: 苏州华芯链科技有限公司 → "苏 州 华 芯 链 科 技 有 限 公 司". A substring query is then a phrase
+query over consecutive tokens, which both SQLite FTS5 (unicode61) and PostgreSQL (to_tsvector('simple')) answer
+from an inverted index, for queries of any length.
+"""
+
+import re
+
+# A run of ASCII letters/digits is one word; any other word character (CJK, ...) is a token of its own.
+_TOKEN = re.compile(r"[0-9a-z]+|[^\W0-9a-z_]")
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+def search_text_for(name: str, name_en: str = "") -> str:
+    return " ".join([*tokens(name), *tokens(name_en)])
+
+
+def fts5_query(query: str) -> str | None:
+    """A SQLite FTS5 phrase query for a substring (the last word may be a prefix), or None when nothing to find."""
+    parts = tokens(query)
+    if not parts:
+        return None
+    phrase = '"' + " ".join(parts) + '"'
+    # A trailing ASCII word may be the start of a longer word: "semi" finds "semiconductor".
+    return phrase + "*" if parts[-1].isascii() else phrase
+
+
+def tsquery(query: str) -> str | None:
+    """The PostgreSQL to_tsquery('simple', ...) text for the same phrase (tokens are letters and digits only)."""
+    parts = tokens(query)
+    if not parts:
+        return None
+    quoted = [f"'{part}'" for part in parts]
+    if parts[-1].isascii():
+        quoted[-1] += ":*"
+    return " <-> ".join(quoted)

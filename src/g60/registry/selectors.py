@@ -1,0 +1,279 @@
+"""Reads of the enterprise register: one search (name substring, English name, USCC prefix, filters) used by the
+pages, the API and the export, and what each kind of user may see of an enterprise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from g60.accounts.permissions import Action, can
+from g60.registry.constants import EnterpriseStatus
+from g60.registry.identifiers import USCC_CHARSET, mask_resident_id
+from g60.registry.industry import SECTION_BY_LETTER
+from g60.registry.models import Enterprise
+from g60.registry.search_text import fts5_query, tsquery
+
+if TYPE_CHECKING:
+    from g60.accounts.permissions import AnyUser
+
+MAX_LIMIT = 100
+SORTS = {
+    "name": ["name", "uscc"],
+    "-name": ["-name", "uscc"],
+    "established_on": ["established_on", "uscc"],
+    "-established_on": ["-established_on", "uscc"],
+    "capital": ["registered_capital_wan", "uscc"],
+    "-capital": ["-registered_capital_wan", "uscc"],
+    "uscc": ["uscc"],
+}
+_USCC_PREFIX = re.compile(rf"^[{USCC_CHARSET}]{{2,18}}$")
+_INDUSTRY = re.compile(r"^[A-T](\d{2}(\d(\d)?)?)?$")
+
+
+@dataclass
+class EnterpriseQuery:
+    """A validated search: the same for the search page, the API and the export."""
+
+    q: str = ""
+    city: str = ""
+    status: str = ""
+    industry: str = ""
+    year: int | None = None
+    capital_min: Decimal | None = None
+    capital_max: Decimal | None = None
+    sort: str = "uscc"
+    limit: int = 20
+    offset: int = 0
+    errors: dict[str, list[Any]] = field(default_factory=dict)
+
+    def as_params(self) -> dict[str, str]:
+        """The query's non-empty parameters (for links and the export's audit record)."""
+        values = {
+            "q": self.q,
+            "city": self.city,
+            "status": self.status,
+            "industry": self.industry,
+            "year": "" if self.year is None else str(self.year),
+            "capital_min": "" if self.capital_min is None else str(self.capital_min),
+            "capital_max": "" if self.capital_max is None else str(self.capital_max),
+            "sort": "" if self.sort == "uscc" else self.sort,
+        }
+        return {key: value for key, value in values.items() if value}
+
+
+def _int(raw: str, name: str, errors: dict[str, list[Any]], low: int, high: int) -> int | None:
+    try:
+        value = int(raw)
+    except ValueError:
+        errors[name] = [_("A whole number.")]
+        return None
+    if not low <= value <= high:
+        errors[name] = [_("Between %(low)d and %(high)d.") % {"low": low, "high": high}]
+        return None
+    return value
+
+
+def _decimal(raw: str, name: str, errors: dict[str, list[Any]]) -> Decimal | None:
+    try:
+        value = Decimal(raw)
+    except InvalidOperation:
+        errors[name] = [_("A non-negative decimal number (10,000 yuan).")]
+        return None
+    if not value.is_finite() or value < 0:
+        errors[name] = [_("A non-negative decimal number (10,000 yuan).")]
+        return None
+    return value
+
+
+def enterprise_query_parse(params: Any, *, default_limit: int = 20) -> EnterpriseQuery:
+    """Read and check the search parameters; `errors` names each bad field and its rule (the caller answers 422
+    in the API, or shows the errors on the page)."""
+    from g60.regions.models import City
+
+    def get(name: str) -> str:
+        value = params.get(name)
+        return "" if value is None else str(value).strip()
+
+    errors: dict[str, list[Any]] = {}
+    query = EnterpriseQuery(q=get("q")[:100], limit=default_limit)
+    if city := get("city"):
+        if not City.objects.filter(code=city).exists():
+            errors["city"] = [_("The division code of one of the nine corridor cities, e.g. 310117.")]
+        query.city = city
+    if status := get("status"):
+        if status not in EnterpriseStatus.values:
+            errors["status"] = [_("One of: %(choices)s.") % {"choices": ", ".join(EnterpriseStatus.values)}]
+        query.status = status
+    if industry := get("industry").upper():
+        if not _INDUSTRY.match(industry) or industry[0] not in SECTION_BY_LETTER:
+            errors["industry"] = [_("A GB/T 4754 section letter (e.g. C) or class code (e.g. C3973).")]
+        query.industry = industry
+    if year := get("year"):
+        query.year = _int(year, "year", errors, 1900, 2100)
+    if raw := get("capital_min"):
+        query.capital_min = _decimal(raw, "capital_min", errors)
+    if raw := get("capital_max"):
+        query.capital_max = _decimal(raw, "capital_max", errors)
+    if query.capital_min is not None and query.capital_max is not None and query.capital_min > query.capital_max:
+        errors["capital_max"] = [_("The maximum capital must not be below the minimum.")]
+    if sort := get("sort"):
+        if sort not in SORTS:
+            errors["sort"] = [_("One of: %(choices)s.") % {"choices": ", ".join(SORTS)}]
+        else:
+            query.sort = sort
+    if limit := get("limit"):
+        query.limit = _int(limit, "limit", errors, 1, MAX_LIMIT) or default_limit
+    if offset := get("offset"):
+        query.offset = _int(offset, "offset", errors, 0, 10_000_000) or 0
+    query.errors = errors
+    return query
+
+
+def _is_uscc_prefix(q: str) -> bool:
+    """USCC characters only, with a digit: a (partial) code, not an English word."""
+    return bool(_USCC_PREFIX.match(q)) and any(ch.isdigit() for ch in q)
+
+
+def _text_match(queryset: QuerySet[Enterprise], q: str) -> QuerySet[Enterprise]:
+    """Rows whose name (or English name) holds `q`: a phrase query on the per-character index."""
+    if connection.vendor == "postgresql":
+        text = tsquery(q)
+        if text is None:
+            return queryset.none()
+        return queryset.extra(
+            where=["to_tsvector('simple'::regconfig, registry_enterprise.search_text) @@ to_tsquery('simple', %s)"],
+            params=[text],
+        )
+    fts = fts5_query(q)
+    if fts is None:
+        return queryset.none()
+    return queryset.extra(
+        where=[
+            "registry_enterprise.id IN "
+            "(SELECT rowid FROM registry_enterprise_fts WHERE registry_enterprise_fts MATCH %s)"
+        ],
+        params=[fts],
+    )
+
+
+def enterprise_search(query: EnterpriseQuery) -> QuerySet[Enterprise]:
+    """The public register's enterprises matching the query (archived ones are off the register), sorted."""
+    queryset = Enterprise.objects.filter(archived=False).select_related("city")
+    q = query.q
+    if q:
+        upper = q.upper()
+        if _is_uscc_prefix(upper):
+            # A range on the unique index (works under any collation), then the exact prefix test.
+            queryset = queryset.filter(uscc__gte=upper, uscc__lt=upper + "\uffff", uscc__startswith=upper)
+        else:
+            queryset = _text_match(queryset, q)
+    if query.city:
+        queryset = queryset.filter(city_id=query.city)
+    if query.status:
+        queryset = queryset.filter(status=query.status)
+    if query.industry:
+        if len(query.industry) == 5:
+            queryset = queryset.filter(industry_code=query.industry)
+        else:
+            queryset = queryset.filter(industry_code__gte=query.industry, industry_code__lt=query.industry + "\uffff")
+    if query.year is not None:
+        queryset = queryset.filter(
+            established_on__gte=dt.date(query.year, 1, 1), established_on__lte=dt.date(query.year, 12, 31)
+        )
+    if query.capital_min is not None:
+        queryset = queryset.filter(registered_capital_wan__gte=query.capital_min)
+    if query.capital_max is not None:
+        queryset = queryset.filter(registered_capital_wan__lte=query.capital_max)
+    return queryset.order_by(*SORTS[query.sort])
+
+
+def enterprise_page(query: EnterpriseQuery) -> tuple[list[Enterprise], int]:
+    queryset = enterprise_search(query)
+    items = list(queryset[query.offset : query.offset + query.limit])
+    if query.offset == 0 and len(items) < query.limit:
+        return items, len(items)
+    return items, queryset.count()
+
+
+def enterprise_get(uscc: str, *, include_archived: bool = False) -> Enterprise:
+    """One enterprise by its USCC; 404 when unknown (or archived, for the public register)."""
+    queryset = Enterprise.objects.select_related("city")
+    if not include_archived:
+        queryset = queryset.filter(archived=False)
+    enterprise = queryset.filter(uscc=uscc.strip().upper()).first()
+    if enterprise is None:
+        raise Http404(uscc)
+    return enterprise
+
+
+def highlight(text: str, q: str) -> SafeString:
+    """`text` escaped, with each case-insensitive occurrence of `q` in <mark>."""
+    needle = q.strip()
+    if not needle:
+        return escape(text)
+    pattern = re.compile(re.escape(needle), re.IGNORECASE)
+    parts: list[str] = []
+    last = 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last : match.start()]))
+        parts.append(f"<mark>{escape(match.group(0))}</mark>")
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped above
+
+
+def mask_person_name(name: str) -> str:
+    """张三明 → 张*明, 张三 → 张*, Zhang San Ming → Z*** S*** M***: recognisable to those who know, no more."""
+    if not name:
+        return ""
+    if name.isascii():
+        return " ".join(word[:1] + "*" * (len(word) - 1) for word in name.split())
+    if len(name) <= 2:
+        return name[0] + "*"
+    return name[0] + "*" * (len(name) - 2) + name[-1]
+
+
+def may_see_personal(user: AnyUser, enterprise: Enterprise) -> bool:
+    return can(user, Action.ENTERPRISE_VIEW_PERSONAL, enterprise.city_id)
+
+
+def enterprise_public_facts(enterprise: Enterprise, user: AnyUser) -> dict[str, Any]:
+    """What `user` may see of an enterprise. The ID number never appears in lists; officials with
+    ENTERPRISE_VIEW_PERSONAL in the enterprise's city see it masked on the detail; anonymous users see the legal
+    representative's name masked."""
+    official = user.is_authenticated and can(user, Action.ENTERPRISE_EXPORT)
+    facts: dict[str, Any] = {
+        "uscc": enterprise.uscc,
+        "name": enterprise.name,
+        "name_en": enterprise.name_en,
+        "type": enterprise.type,
+        "status": enterprise.status,
+        "city_code": enterprise.city_id,
+        "city": enterprise.city.name,
+        "established_on": enterprise.established_on,
+        "registered_capital_wan": enterprise.registered_capital_wan,
+        "legal_representative": (
+            enterprise.legal_representative if official else mask_person_name(enterprise.legal_representative)
+        ),
+        "industry_code": enterprise.industry_code,
+        "address": enterprise.address,
+        "business_scope": enterprise.business_scope,
+    }
+    return facts
+
+
+def enterprise_personal_id(enterprise: Enterprise, user: AnyUser) -> str | None:
+    """The legal representative's ID number, masked, for those allowed in the enterprise's city; else None."""
+    if not enterprise.legal_representative_id_number or not may_see_personal(user, enterprise):
+        return None
+    return mask_resident_id(enterprise.legal_representative_id_number)

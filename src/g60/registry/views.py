@@ -1,0 +1,190 @@
+"""The public register's pages (search, detail), the export and the import pages. Thin: selectors and services
+do the work."""
+
+import csv
+import uuid
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import connection, transaction
+from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from g60.accounts.permissions import Action, can
+from g60.audit.services import audit_record
+from g60.core.access import PUBLIC, access
+from g60.regions.models import City
+from g60.registry.constants import EnterpriseStatus, ImportJobStatus
+from g60.registry.exporting import csv_chunks, xlsx_file
+from g60.registry.importing import error_report_rows, import_job_create, import_job_run
+from g60.registry.industry import SECTIONS
+from g60.registry.models import ImportJob
+from g60.registry.selectors import (
+    SORTS,
+    enterprise_get,
+    enterprise_page,
+    enterprise_personal_id,
+    enterprise_public_facts,
+    enterprise_query_parse,
+    enterprise_search,
+    highlight,
+)
+
+PAGE_SIZE = 20
+UPLOAD_SUFFIXES = (".csv", ".xlsx")
+
+
+@access(PUBLIC)
+def search(request: HttpRequest) -> HttpResponse:
+    query = enterprise_query_parse(request.GET, default_limit=PAGE_SIZE)
+    page_number = 1
+    try:
+        page_number = max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        page_number = 1
+    query.limit = PAGE_SIZE
+    query.offset = (page_number - 1) * PAGE_SIZE
+    items: list[dict[str, Any]] = []
+    count = 0
+    if not query.errors:
+        enterprises, count = enterprise_page(query)
+        for enterprise in enterprises:
+            facts = enterprise_public_facts(enterprise, request.user)
+            facts["name_html"] = highlight(enterprise.name, query.q)
+            facts["name_en_html"] = highlight(enterprise.name_en, query.q)
+            facts["uscc_html"] = highlight(enterprise.uscc, query.q.upper())
+            facts["status_label"] = enterprise.get_status_display()
+            items.append(facts)
+    pages = Paginator(range(count), PAGE_SIZE).get_page(page_number) if count else None
+    params = query.as_params()
+    context = {
+        "query": query,
+        "params": params,
+        "querystring": "&".join(f"{k}={v}" for k, v in params.items()),
+        "items": items,
+        "count": count,
+        "pages": pages,
+        "cities": City.objects.all(),
+        "statuses": EnterpriseStatus.choices,
+        "sections": SECTIONS,
+        "sorts": list(SORTS),
+        "can_export": can(request.user, Action.ENTERPRISE_EXPORT),
+    }
+    template = "registry/_results.html" if getattr(request, "htmx", False) else "registry/search.html"
+    return render(request, template, context, status=400 if query.errors else 200)
+
+
+@access(PUBLIC)
+def detail(request: HttpRequest, uscc: str) -> HttpResponse:
+    enterprise = enterprise_get(uscc)
+    context = {
+        "enterprise": enterprise,
+        "facts": enterprise_public_facts(enterprise, request.user),
+        "personal_id": enterprise_personal_id(enterprise, request.user),
+        "former_names": enterprise.former_names.all(),
+        "official": can(request.user, Action.ENTERPRISE_EXPORT),
+        "changes": enterprise.changes.all()[:20] if can(request.user, Action.ENTERPRISE_EXPORT) else [],
+    }
+    return render(request, "registry/detail.html", context)
+
+
+@access(Action.ENTERPRISE_EXPORT)
+def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
+    query = enterprise_query_parse(request.GET)
+    fmt = request.GET.get("format", "csv")
+    if query.errors or fmt not in ("csv", "xlsx"):
+        errors = dict(query.errors)
+        if fmt not in ("csv", "xlsx"):
+            errors["format"] = [_("csv or xlsx")]
+        text = "; ".join(f"{field}: {' '.join(str(m) for m in msgs)}" for field, msgs in errors.items())
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
+    queryset = enterprise_search(query)
+    with transaction.atomic():
+        count = queryset.count()
+        # A sensitive read: who took which part of the register, and how much of it.
+        audit_record(
+            actor=request.user,
+            action="enterprise.export",
+            object_type="registry.enterprise",
+            object_repr=f"{count} enterprises",
+            after={"query": query.as_params(), "format": fmt, "rows": count},
+        )
+    if fmt == "xlsx":
+        return FileResponse(
+            xlsx_file(queryset),
+            as_attachment=True,
+            filename="enterprises.xlsx",
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response = StreamingHttpResponse(csv_chunks(queryset), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="enterprises.csv"'
+    return response
+
+
+def _run_in_background(job_pk: int) -> None:
+    """Run an uploaded import outside the request; the job page polls its progress."""
+    try:
+        import_job_run(ImportJob.objects.get(pk=job_pk))
+    finally:
+        connection.close()
+
+
+@access(Action.ENTERPRISE_IMPORT)
+def import_upload(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        suffix = Path(upload.name).suffix.lower() if upload and upload.name else ""
+        if upload is None or suffix not in UPLOAD_SUFFIXES:
+            messages.error(request, _("Choose a CSV or XLSX file."))
+            return render(request, "registry/import.html", {"jobs": _recent_jobs()}, status=400)
+        folder = Path(settings.MEDIA_ROOT) / "registry-imports"
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{uuid.uuid4().hex}{suffix}"
+        with path.open("wb") as out:
+            for chunk in upload.chunks():
+                out.write(chunk)
+        job = import_job_create(acting_user=request.user, path=path, file_name=upload.name or path.name)  # type: ignore[arg-type]
+        if getattr(settings, "REGISTRY_IMPORT_IN_BACKGROUND", True):
+            import threading
+
+            threading.Thread(target=_run_in_background, args=(job.pk,), daemon=True).start()
+        else:
+            import_job_run(job)
+        return redirect("registry:import_job", public_id=job.public_id)
+    return render(request, "registry/import.html", {"jobs": _recent_jobs()})
+
+
+def _recent_jobs() -> list[ImportJob]:
+    return list(ImportJob.objects.select_related("created_by")[:10])
+
+
+@access(Action.ENTERPRISE_IMPORT)
+def import_job(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    job = get_object_or_404(ImportJob, public_id=public_id)
+    context = {
+        "job": job,
+        "finished": job.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED),
+        "errors": job.errors.all()[:50],
+    }
+    template = "registry/_job.html" if getattr(request, "htmx", False) else "registry/import_job.html"
+    return render(request, template, context)
+
+
+class _Line:
+    def write(self, value: str) -> str:
+        return value
+
+
+@access(Action.ENTERPRISE_IMPORT)
+def import_errors(request: HttpRequest, public_id: uuid.UUID) -> StreamingHttpResponse:
+    job = get_object_or_404(ImportJob, public_id=public_id)
+    writer = csv.writer(_Line())
+    response = StreamingHttpResponse(
+        (writer.writerow(row) for row in error_report_rows(job)), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="import-{job.public_id}-errors.csv"'
+    return response

@@ -1,0 +1,53 @@
+import pytest
+from django.test import Client
+
+from g60.accounts.models import Role
+from g60.api.services import api_token_create
+from tests.registry.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_search_answers_items_and_count() -> None:
+    EnterpriseFactory(name="苏州华芯链科技有限公司")
+    EnterpriseFactory(name="嘉兴某某有限公司")
+    response = Client().get("/api/v1/enterprises", {"q": "芯链", "city": "320500", "limit": "10", "offset": "0"})
+    assert response.status_code == 200
+    body = response.json()
+    assert body["count"] == 1
+    assert body["items"][0]["name"] == "苏州华芯链科技有限公司"
+    assert len(body["items"][0]["uscc"]) == 18
+
+
+def test_anonymous_callers_see_masked_names_and_never_the_id_number() -> None:
+    enterprise = EnterpriseFactory(legal_representative="张晓明")
+    items = Client().get("/api/v1/enterprises").json()["items"]
+    assert items[0]["legal_representative"] == "张*明"
+    assert "legal_representative_id_number" not in items[0]
+    detail = Client().get(f"/api/v1/enterprises/{enterprise.uscc}").json()
+    assert detail["legal_representative"] == "张*明"
+    assert detail["legal_representative_id_number"] is None
+    assert "320505198503124516" not in Client().get(f"/api/v1/enterprises/{enterprise.uscc}").content.decode()
+
+
+def test_a_token_of_an_official_in_the_city_shows_more(make_user) -> None:  # type: ignore[no-untyped-def]
+    enterprise = EnterpriseFactory(legal_representative="张晓明")
+    clerk = make_user(Role.CLERK, "320500")
+    _token, raw = api_token_create(acting_user=clerk, user=clerk)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
+    detail = Client().get(f"/api/v1/enterprises/{enterprise.uscc}", **headers).json()
+    assert detail["legal_representative"] == "张晓明"
+    assert detail["legal_representative_id_number"] == "320505***********6"
+    listed = Client().get("/api/v1/enterprises", **headers).json()["items"][0]
+    assert "legal_representative_id_number" not in listed
+
+
+def test_unknown_uscc_is_404() -> None:
+    assert Client().get("/api/v1/enterprises/91320500MA1XLH608E").status_code == 404
+
+
+@pytest.mark.parametrize("params", [{"limit": "0"}, {"city": "999999"}, {"capital_min": "x"}, {"sort": "drop"}])
+def test_bad_parameters_answer_422_with_the_field(params: dict[str, str]) -> None:
+    response = Client().get("/api/v1/enterprises", params)
+    assert response.status_code == 422
+    assert set(response.json()["errors"]) == set(params)

@@ -1,0 +1,135 @@
+"""Search on whichever database the suite runs on (SQLite by default, PostgreSQL with DATABASE_URL): CJK
+substrings of 1, 2 and 3+ characters, English names, USCC prefixes, filters, and the index kept in step."""
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from g60.registry.selectors import enterprise_page, enterprise_query_parse, highlight, mask_person_name
+from g60.registry.services import enterprise_archive, enterprise_update
+from tests.registry.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def names(**params: str) -> list[str]:
+    query = enterprise_query_parse(params)
+    assert not query.errors
+    items, count = enterprise_page(query)
+    assert count == len(items) or count > query.limit
+    return sorted(e.name for e in items)
+
+
+@pytest.fixture
+def register() -> dict[str, object]:
+    return {
+        "chip": EnterpriseFactory(name="苏州华芯链科技有限公司", name_en="Suzhou Huaxinlian Technology Co., Ltd."),
+        "other": EnterpriseFactory(name="嘉兴芯远医药有限公司", name_en="Jiaxing Xinyuan Pharmaceutical Co., Ltd."),
+        "link": EnterpriseFactory(name="杭州链华软件有限公司", name_en="Hangzhou Lianhua Software Co., Ltd."),
+    }
+
+
+def test_two_character_substring(register: dict[str, object]) -> None:
+    assert names(q="芯链") == ["苏州华芯链科技有限公司"]
+
+
+def test_one_character(register: dict[str, object]) -> None:
+    assert names(q="芯") == ["嘉兴芯远医药有限公司", "苏州华芯链科技有限公司"]
+    assert names(q="链") == ["杭州链华软件有限公司", "苏州华芯链科技有限公司"]
+
+
+def test_three_and_more_characters(register: dict[str, object]) -> None:
+    assert names(q="华芯链科技") == ["苏州华芯链科技有限公司"]
+    # The characters must be consecutive, in order: 链华 is in one name only.
+    assert names(q="链华") == ["杭州链华软件有限公司"]
+    assert names(q="芯华") == []
+
+
+def test_english_name_words_and_prefixes(register: dict[str, object]) -> None:
+    assert names(q="Huaxinlian") == ["苏州华芯链科技有限公司"]
+    assert names(q="pharma") == ["嘉兴芯远医药有限公司"]
+    assert names(q="software co") == ["杭州链华软件有限公司"]
+
+
+def test_uscc_full_and_prefix(register: dict[str, object]) -> None:
+    chip = register["chip"]
+    assert names(q=chip.uscc) == ["苏州华芯链科技有限公司"]  # type: ignore[attr-defined]
+    assert len(names(q="91320500")) == 3
+    assert names(q=chip.uscc[:12].lower()) == ["苏州华芯链科技有限公司"]  # type: ignore[attr-defined]
+
+
+def test_filters() -> None:
+    EnterpriseFactory(
+        name="松江一号有限公司",
+        city_id="310117",
+        status="revoked",
+        industry_code="I6513",
+        established_on=dt.date(2010, 1, 1),
+        registered_capital_wan=Decimal("50"),
+    )
+    EnterpriseFactory(
+        name="苏州二号有限公司", established_on=dt.date(2021, 3, 1), registered_capital_wan=Decimal("900")
+    )
+    assert names(city="310117") == ["松江一号有限公司"]
+    assert names(status="revoked") == ["松江一号有限公司"]
+    assert names(industry="I") == ["松江一号有限公司"]
+    assert names(industry="C3973") == ["苏州二号有限公司"]
+    assert names(year="2021") == ["苏州二号有限公司"]
+    assert names(capital_min="100") == ["苏州二号有限公司"]
+    assert names(capital_max="100") == ["松江一号有限公司"]
+    assert names(q="有限", city="320500", capital_min="500", capital_max="1000") == ["苏州二号有限公司"]
+
+
+def test_sorting_and_pagination() -> None:
+    for capital in (30, 10, 20):
+        EnterpriseFactory(registered_capital_wan=Decimal(capital))
+    query = enterprise_query_parse({"sort": "-capital", "limit": "2"})
+    items, count = enterprise_page(query)
+    assert count == 3
+    assert [int(e.registered_capital_wan) for e in items] == [30, 20]
+    query = enterprise_query_parse({"sort": "-capital", "limit": "2", "offset": "2"})
+    items, count = enterprise_page(query)
+    assert [int(e.registered_capital_wan) for e in items] == [10]
+    assert count == 3
+
+
+def test_the_index_follows_renames_and_archives(register: dict[str, object]) -> None:
+    chip = register["chip"]
+    enterprise_update(acting_user=None, enterprise=chip, name="苏州华微科技有限公司")  # type: ignore[arg-type]
+    assert names(q="芯链") == []
+    assert names(q="华微") == ["苏州华微科技有限公司"]
+    enterprise_archive(acting_user=None, enterprise=register["link"], reason="merged")  # type: ignore[arg-type]
+    assert names(q="链华") == []
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"city": "110000"}, "city"),
+        ({"status": "x"}, "status"),
+        ({"year": "abc"}, "year"),
+        ({"limit": "1000"}, "limit"),
+        ({"capital_min": "-5"}, "capital_min"),
+        ({"sort": "evil"}, "sort"),
+        ({"industry": "Z12"}, "industry"),
+        ({"capital_min": "10", "capital_max": "5"}, "capital_max"),
+        ({"offset": "-1"}, "offset"),
+    ],
+)
+def test_bad_parameters_name_the_field(params: dict[str, str], field: str) -> None:
+    assert field in enterprise_query_parse(params).errors
+
+
+def test_punctuation_only_query_finds_nothing(register: dict[str, object]) -> None:
+    assert names(q='"*()') == []
+
+
+def test_highlight_escapes_and_marks() -> None:
+    assert highlight("<b>华芯链</b>", "芯链") == "&lt;b&gt;华<mark>芯链</mark>&lt;/b&gt;"
+
+
+def test_masking_person_names() -> None:
+    assert mask_person_name("张晓明") == "张*明"
+    assert mask_person_name("张三") == "张*"
+    assert mask_person_name("欧阳建国") == "欧**国"
