@@ -18,7 +18,7 @@ from g60.api.auth import token_or_session
 from g60.onenetwork import licensing, selectors, services
 from g60.onenetwork.constants import DOCUMENT_MAX_BYTES
 from g60.onenetwork.idempotency import HEADER, idempotent_call
-from g60.onenetwork.models import Application
+from g60.onenetwork.models import Application, plain_decimal
 from g60.onenetwork.names import name_check
 from g60.onenetwork.verification import licence_verify, verify_message
 from g60.registry.identifiers import mask_resident_id
@@ -180,7 +180,7 @@ def application_out(application: Application, *, user: User) -> dict[str, Any]:
         "window_city": application.window_city_id,
         "form": application.form,
         "registered_capital_wan": (
-            str(application.registered_capital_wan.normalize()) if application.registered_capital_wan else None
+            plain_decimal(application.registered_capital_wan) if application.registered_capital_wan else None
         ),
         "legal_representative": application.legal_representative,
         "legal_representative_id_number": id_number if own or not id_number else mask_resident_id(id_number),
@@ -196,7 +196,7 @@ def application_out(application: Application, *, user: User) -> dict[str, Any]:
                 "name": s.name,
                 "kind": s.kind,
                 "id_number": s.id_number if own or s.kind != "person" else mask_resident_id(s.id_number),
-                "share_percent": str(s.share_percent.normalize()),
+                "share_percent": s.share_display,
             }
             for s in application.shareholders.all()
         ],

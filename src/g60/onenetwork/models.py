@@ -16,6 +16,14 @@ from g60.registry.constants import EnterpriseType
 from g60.registry.models import Enterprise
 
 
+def plain_decimal(value: Decimal | None) -> str:
+    """60.0000 → "60", 33.3300 → "33.33" (never the exponent form "6E+1" that normalize() gives)."""
+    if value is None:
+        return ""
+    text = format(value, "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 class Application(TrackedModel):
     """An establishment application: drafted by an applicant, accepted at the window city, examined and approved
     by the registrar of the domicile city. The state changes only through the services (services.py)."""
@@ -103,7 +111,11 @@ class Shareholder(models.Model):
         ordering = ["application_id", "position", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.share_percent} %)"
+        return f"{self.name} ({self.share_display} %)"
+
+    @property
+    def share_display(self) -> str:
+        return plain_decimal(self.share_percent)
 
 
 class Document(models.Model):

@@ -34,7 +34,14 @@ from g60.onenetwork.constants import (
     DocumentKind,
     ShareholderKind,
 )
-from g60.onenetwork.models import Application, ApplicationEvent, Document, NameReservation, Shareholder
+from g60.onenetwork.models import (
+    Application,
+    ApplicationEvent,
+    Document,
+    NameReservation,
+    Shareholder,
+    plain_decimal,
+)
 from g60.onenetwork.names import name_check
 from g60.onenetwork.notifications import notify_applicant
 from g60.onenetwork.transitions import EDITABLE_STATES, TRANSITIONS, Party, Transition, TransitionNotAllowed
@@ -198,7 +205,8 @@ def _shareholders_clean(rows: Sequence[Mapping[str, Any]]) -> list[Shareholder]:
         result.append(Shareholder(position=index, name=name, kind=kind, id_number=number, share_percent=share))
     if not errors and result and total != Decimal(100):
         errors["shareholders"] = [
-            _("The shares must add up to exactly 100 %% (they add up to %(total)s %%).") % {"total": total.normalize()}
+            _("The shares must add up to exactly 100 %% (they add up to %(total)s %%).")
+            % {"total": plain_decimal(total)}
         ]
     if errors:
         raise ValidationError(errors)

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from g60.onenetwork.licensing import PAYLOAD_TYPE
-from g60.onenetwork.models import Licence
+from g60.onenetwork.models import Licence, plain_decimal
 
 # Reasons: the signing module's ("valid", "malformed", "unknown_key", "bad_signature", "unsupported_algorithm")
 # plus "revoked", "unknown_licence" (well signed, but no such licence here) and "mismatch" (the record differs).
@@ -50,7 +50,7 @@ def public_facts(licence: Licence) -> dict[str, Any]:
         "name_en": enterprise.name_en,
         "type": enterprise.type,
         "legal_representative": enterprise.legal_representative,
-        "registered_capital_wan": str(enterprise.registered_capital_wan.normalize()),
+        "registered_capital_wan": plain_decimal(enterprise.registered_capital_wan),
         "established_on": enterprise.established_on.isoformat(),
         "address": enterprise.address,
         "authority_code": authority.code,

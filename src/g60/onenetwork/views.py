@@ -154,7 +154,7 @@ def _shareholder_rows(request: HttpRequest, application: Application) -> list[di
             if any(v.strip() for v in (n, i, s))
         ]
     return [
-        {"name": s.name, "kind": s.kind, "id_number": s.id_number, "share_percent": s.share_percent.normalize()}
+        {"name": s.name, "kind": s.kind, "id_number": s.id_number, "share_percent": s.share_display}
         for s in application.shareholders.all()
     ]
 
