@@ -12,6 +12,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
+from ninja.responses import Status
 
 from g60.accounts.models import User
 from g60.api.auth import token_or_session
@@ -249,7 +250,7 @@ def _values(payload: ApplicationWriteIn) -> tuple[dict[str, Any], list[dict[str,
     auth=token_or_session,
     summary="Create a draft application (send an Idempotency-Key header to make retries safe)",
 )
-def application_create(request: HttpRequest, payload: ApplicationWriteIn) -> tuple[int, Any]:
+def application_create(request: HttpRequest, payload: ApplicationWriteIn) -> Status[Any]:
     user = _user(request)
     values, shareholders = _values(payload)
 
@@ -257,13 +258,14 @@ def application_create(request: HttpRequest, payload: ApplicationWriteIn) -> tup
         application = services.application_create(acting_user=user, values=values, shareholders=shareholders)
         return 201, application_out(application, user=user)
 
-    return idempotent_call(
+    status, body = idempotent_call(
         user=user,
         key=request.headers.get(HEADER),
         operation="application.create",
         payload=payload.model_dump(mode="json", exclude_unset=True),
         run=run,
     )
+    return Status(status, body)
 
 
 @applications_router.get(
@@ -333,7 +335,7 @@ def application_update(request: HttpRequest, application_id: uuid.UUID, payload:
 )
 def application_document_add(
     request: HttpRequest, application_id: uuid.UUID, file: File[UploadedFile], kind: Form[str] = "other"
-) -> tuple[int, dict[str, Any]]:
+) -> Status[dict[str, Any]]:
     user = _user(request)
     application = selectors.application_get(user=user, public_id=application_id)
     content = file.read(DOCUMENT_MAX_BYTES + 1)
@@ -345,12 +347,10 @@ def application_document_add(
         content=content,
         content_type=file.content_type or "",
     )
-    return 201, {
-        "kind": document.kind,
-        "name": document.original_name,
-        "size": document.size,
-        "sha256": document.sha256,
-    }
+    return Status(
+        201,
+        {"kind": document.kind, "name": document.original_name, "size": document.size, "sha256": document.sha256},
+    )
 
 
 @applications_router.post(
@@ -359,7 +359,7 @@ def application_document_add(
     auth=token_or_session,
     summary="Submit to the window city (send an Idempotency-Key header to make retries safe)",
 )
-def application_submit(request: HttpRequest, application_id: uuid.UUID) -> tuple[int, Any]:
+def application_submit(request: HttpRequest, application_id: uuid.UUID) -> Status[Any]:
     user = _user(request)
     application = selectors.application_get(user=user, public_id=application_id)
 
@@ -367,13 +367,14 @@ def application_submit(request: HttpRequest, application_id: uuid.UUID) -> tuple
         submitted = services.application_submit(acting_user=user, application=application)
         return 200, application_out(submitted, user=user)
 
-    return idempotent_call(
+    status, body = idempotent_call(
         user=user,
         key=request.headers.get(HEADER),
         operation="application.submit",
         payload={"application": str(application_id)},
         run=run,
     )
+    return Status(status, body)
 
 
 def _transition(request: HttpRequest, application_id: uuid.UUID, step: str, reason: str = "") -> dict[str, Any]:
