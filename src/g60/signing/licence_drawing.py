@@ -11,8 +11,6 @@ import math
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
-import qrcode
-import qrcode.constants
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
@@ -21,6 +19,7 @@ from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Paragraph
 
 from g60.signing.chinese import capital_en, date_en, date_zh, rmb_uppercase
+from g60.signing.qr import qr_matrix
 
 if TYPE_CHECKING:
     from g60.signing.licence_pdf import LicenceFacts
@@ -71,12 +70,14 @@ def frame(c: Canvas) -> None:
     c.rect(MARGIN, MARGIN, PAGE_W - 2 * MARGIN, PAGE_H - 2 * MARGIN)
     c.setFillColor(GOLD)
     band = MARGIN - 7.5
+    path = c.beginPath()  # one path for the whole band: a few hundred lozenges, one fill
     for x in _steps(MARGIN, PAGE_W - MARGIN, 9):
-        _lozenge(c, x, band, 2.2)
-        _lozenge(c, x, PAGE_H - band, 2.2)
+        _lozenge(path, x, band, 2.2)
+        _lozenge(path, x, PAGE_H - band, 2.2)
     for y in _steps(MARGIN, PAGE_H - MARGIN, 9):
-        _lozenge(c, band, y, 2.2)
-        _lozenge(c, PAGE_W - band, y, 2.2)
+        _lozenge(path, band, y, 2.2)
+        _lozenge(path, PAGE_W - band, y, 2.2)
+    c.drawPath(path, stroke=0, fill=1)
     _rosette(c, PAGE_W / 2, PAGE_H * 0.47)
 
 
@@ -100,22 +101,17 @@ def _steps(start: float, stop: float, step: float) -> list[float]:
     return [start + offset + i * step for i in range(count + 1)]
 
 
-def _lozenge(c: Canvas, x: float, y: float, r: float) -> None:
-    path = c.beginPath()
+def _lozenge(path: Any, x: float, y: float, r: float) -> None:
     path.moveTo(x, y + r)
     path.lineTo(x + r, y)
     path.lineTo(x, y - r)
     path.lineTo(x - r, y)
     path.close()
-    c.drawPath(path, stroke=0, fill=1)
 
 
 def qr(c: Canvas, token: str, x: float, y: float, size: float) -> None:
     """The QR code drawn as vector squares: sharp at any zoom or print resolution, and no raster to embed."""
-    code = qrcode.QRCode(error_correction=qrcode.constants.ERROR_CORRECT_M, border=0)
-    code.add_data(token.encode("ascii"))
-    code.make(fit=True)
-    matrix = code.get_matrix()
+    matrix = qr_matrix(token)
     quiet = 4  # the quiet zone the QR standard asks for, in modules
     cell = size / (len(matrix) + 2 * quiet)
     c.setFillColor(HexColor("#ffffff"))
