@@ -3,6 +3,7 @@ from typing import Any
 from django.core.management.base import BaseCommand
 
 from g60.core.demo import DEMO_PASSWORD, demo_accounts_load
+from g60.onenetwork.demo import onenetwork_demo_load
 
 
 class Command(BaseCommand):
@@ -17,3 +18,5 @@ class Command(BaseCommand):
         from g60.registry.generator import demo_enterprises_load
 
         self.stdout.write(f"Enterprise register: {demo_enterprises_load()} demo enterprises (existing ones kept)")
+        self.stdout.write("One-network demo applications (new ones):")
+        onenetwork_demo_load(report=self.stdout.write)
