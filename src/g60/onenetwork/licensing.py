@@ -133,6 +133,7 @@ def pdf_write(name: str, content: bytes) -> None:
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(content)
+        os.chmod(tmp, 0o644)  # as Django's storage writes files (mkstemp makes them 0600)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
