@@ -12,7 +12,6 @@ row integers. The scores equal the library's own (tests/signing/test_qr.py), so 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from itertools import pairwise
 from typing import Any
 
@@ -33,12 +32,13 @@ def penalty(rows: list[int], size: int) -> int:
     """The four penalty rules of the QR standard for a matrix given as row integers (leftmost module = top bit)."""
     lines = [format(row, f"0{size}b") for row in rows]
     columns = ["".join(column) for column in zip(*lines, strict=True)]
-    score = 0
-    for line in lines + columns:
-        # Rule 1: a run of five or more modules of one colour costs 3, plus 1 per module beyond five.
-        score += sum(len(run) - 2 for run in _RUNS.findall(line))
-        # Rule 3: each finder-like pattern costs 40.
-        score += 40 * len(_FINDERS.findall(line))
+    # All rows and columns in one string, separated by a character no pattern contains, so each rule is one
+    # regular-expression pass in C rather than one per line.
+    text = " ".join(lines + columns)
+    # Rule 1: a run of five or more modules of one colour costs 3, plus 1 per module beyond five.
+    score = sum(len(run) - 2 for run in _RUNS.findall(text))
+    # Rule 3: each finder-like pattern costs 40.
+    score += 40 * len(_FINDERS.findall(text))
     # Rule 2: each 2×2 block of one colour costs 3 (blocks overlap). Bit j of `vertical` says rows a and b
     # agree in column j; of `horizontal`, that columns j and j+1 of row a agree.
     inner = (1 << (size - 1)) - 1
@@ -52,7 +52,10 @@ def penalty(rows: list[int], size: int) -> int:
     return score
 
 
-@lru_cache(maxsize=64)
+# The flip rows depend only on the symbol's size (its version): function patterns and format areas are fixed.
+_FLIPS: dict[int, tuple[tuple[int, ...], ...]] = {}
+
+
 def _mask_flips(size: int, cells: tuple[tuple[int, int], ...]) -> tuple[tuple[int, ...], ...]:
     """For each mask k, the row integers that turn a mask-0 layout into a mask-k one (data modules only)."""
     functions = [util.mask_func(k) for k in range(8)]
@@ -73,7 +76,7 @@ class FastMaskQRCode(qrcode.QRCode):
     _capture = False
 
     def map_data(self, data: Any, mask_pattern: int) -> None:
-        if self._capture:
+        if self._capture and len(self.modules) not in _FLIPS:
             # The modules still empty when the data are placed are the data modules.
             self._data_cells = tuple(
                 (r, c) for r, row in enumerate(self.modules) for c, module in enumerate(row) if module is None
@@ -86,13 +89,12 @@ class FastMaskQRCode(qrcode.QRCode):
             self.makeImpl(True, 0)
         finally:
             self._capture = False
-        assert self._data_cells is not None  # noqa: S101 - set by map_data above
         size = len(self.modules)
+        if size not in _FLIPS:
+            assert self._data_cells is not None  # noqa: S101 - set by map_data above
+            _FLIPS[size] = _mask_flips(size, self._data_cells)
         base = [_row_bits(row) for row in self.modules]
-        scores = [
-            penalty([row ^ flip for row, flip in zip(base, flips, strict=True)], size)
-            for flips in _mask_flips(size, self._data_cells)
-        ]
+        scores = [penalty([row ^ flip for row, flip in zip(base, flips, strict=True)], size) for flips in _FLIPS[size]]
         return scores.index(min(scores))
 
 
