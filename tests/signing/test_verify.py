@@ -103,6 +103,11 @@ MALFORMED = [
     "G60L1.e30.A",  # impossible base64 length
     "G60L1.e3+/.AAAA",  # standard base64 alphabet, not base64url
     "G60L1." + b64url_encode(b"\xff\xfe") + ".AAAA",  # not UTF-8
+    "G60L1." + _b64('{"alg":"Ed25519","kid":"k","payload":{"a":1e400}}') + ".AAAA",  # infinity
+    "G60L1." + _b64('{"alg":"Ed25519","kid":"k","payload":{"a":NaN}}') + ".AAAA",
+    "G60L1." + _b64('{"alg":"Ed25519","alg":"SM2","kid":"k","payload":{}}') + ".AAAA",  # duplicate key
+    "G60L1." + _b64("[" * 1500 + "]" * 1500) + ".AAAA",  # nesting deeper than the parser goes
+    "G60L1." + "A" * 5000 + ".AAAA",  # longer than any QR code
 ]
 
 

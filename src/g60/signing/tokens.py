@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 PREFIX = "G60L1"
+# A version-40 QR code holds at most 2,953 bytes; anything much longer is not a licence token, and refusing it
+# early bounds the work a hostile input can cause.
+MAX_TOKEN_LENGTH = 4096
 
 
 class MalformedToken(ValueError):
@@ -62,6 +65,8 @@ def token_decode(token: str) -> DecodedToken:
     """Split and parse a token without checking its signature. Raises MalformedToken."""
     if not isinstance(token, str):
         raise MalformedToken("not text")
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise MalformedToken("longer than any QR code holds")
     parts = token.strip().split(".")
     if len(parts) != 3 or parts[0] != PREFIX:
         raise MalformedToken("not G60L1.<body>.<signature>")
@@ -69,13 +74,17 @@ def token_decode(token: str) -> DecodedToken:
     signature = b64url_decode(parts[2])
     try:
         header = json.loads(body.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError) as exc:
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise MalformedToken("body is not UTF-8 JSON") from exc
     if not isinstance(header, dict) or set(header) != {"alg", "kid", "payload"}:
         raise MalformedToken("body must hold exactly alg, kid and payload")
     algorithm, kid, payload = header["alg"], header["kid"], header["payload"]
     if not isinstance(algorithm, str) or not isinstance(kid, str) or not isinstance(payload, dict):
         raise MalformedToken("alg and kid must be text, payload an object")
-    if canonical_json(header) != body:
+    try:
+        canonical = canonical_json(header)
+    except ValueError as exc:  # NaN or an out-of-range number (1e400) parses but is not JSON
+        raise MalformedToken("body holds a number JSON cannot represent") from exc
+    if canonical != body:
         raise MalformedToken("body is not canonical JSON")
     return DecodedToken(algorithm=algorithm, kid=kid, payload=payload, signed_bytes=body, signature=signature)
