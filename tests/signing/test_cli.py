@@ -11,8 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from g60.accounts.models import Role
 from g60.regions.models import City
 from g60.signing.licence_pdf import licence_pdf_render
+from g60.signing.models import SigningKey
 from g60.signing.services import document_sign
 from tests.signing.factories import LicenceFactsFactory, licence_payload
 from tests.signing.helpers import token_parts, token_rebuild
@@ -105,3 +107,32 @@ def test_offline_with_a_saved_keys_file_in_a_process_without_the_database(token:
     assert unknown.returncode == 1
     (tmp_path / "other.json").write_text(json.dumps([]))
     assert "unknown_key" in run(str(pdf), "--keys", str(tmp_path / "other.json")).stderr
+
+
+def test_rotate_signing_key_command(make_user, token: str) -> None:  # type: ignore[no-untyped-def]
+    admin = make_user(Role.ADMIN, "310117")
+    out = StringIO()
+    call_command("rotate_signing_key", "310117", "--user", admin.username, stdout=out)
+    assert "310117-2" in out.getvalue()
+    assert SigningKey.objects.get(kid="310117-1").retired_on is not None
+    assert _verify_token(token).startswith("VALID")
+
+    examiner = make_user(Role.EXAMINER, "310117")
+    with pytest.raises(CommandError, match="administrators of that city only"):
+        call_command("rotate_signing_key", "310117", "--user", examiner.username)
+    with pytest.raises(CommandError, match="division code"):
+        call_command("rotate_signing_key", "999999", "--user", admin.username)
+    with pytest.raises(CommandError, match="No user"):
+        call_command("rotate_signing_key", "310117", "--user", "nobody")
+    assert SigningKey.objects.filter(city_id="310117").count() == 2
+
+
+def _verify_token(token: str) -> str:
+    import tempfile
+
+    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as handle:
+        handle.write(token)
+    try:
+        return _verify(handle.name)
+    finally:
+        Path(handle.name).unlink()
