@@ -41,3 +41,15 @@ def test_keys_are_in_the_openapi_document() -> None:
 
 def test_no_keys_yet_is_an_empty_list() -> None:
     assert Client().get("/api/v1/keys").json() == []
+
+
+def test_admin_shows_keys_read_only_without_the_private_key(make_user, city_jiaxing: City) -> None:  # type: ignore[no-untyped-def]
+    key = signing_key_ensure(city=city_jiaxing)
+    admin = make_user(None, None, is_staff=True, is_superuser=True)
+    client = Client()
+    client.force_login(admin)
+    page = client.get(f"/admin/signing/signingkey/{key.pk}/change/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert key.public_key in html and key.private_key_encrypted not in html
+    assert client.post(f"/admin/signing/signingkey/{key.pk}/delete/").status_code == 403
