@@ -5,8 +5,9 @@ registering authority's division code (the domicile city) + an organisation code
 from the authority's row-locked sequence, with its GB 11714 check, + the mod-31 check character. The sequence
 row is locked with `select_for_update` (PostgreSQL; SQLite's IMMEDIATE transactions serialise writers), and the
 unique constraint on Enterprise.uscc is the last guard. The enterprise is registered, the e-licence payload is
-signed with the registering city's key and the PDF rendered, all inside the approval's transaction; only the
-PDF file is written after commit, so a rolled-back approval leaves no file behind.
+signed with the registering city's key, all inside the approval's transaction; the PDF is rendered and written
+after commit (licence_pdf_store), so a rolled-back approval leaves no file behind and the locks are held only
+for the signature, not for the drawing.
 """
 
 from __future__ import annotations
@@ -186,20 +187,30 @@ def licence_issue(*, acting_user: User, application: Application) -> Licence:
         modified_by=acting_user,
     )
     licence.token = document_sign(city=authority, payload=licence_payload(licence))
-    pdf = licence_pdf_render_for(licence)
     licence.pdf.name = f"onenetwork/licences/{uscc}.pdf"
-    licence.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     licence.full_clean()
     licence.save()
     audit_record(
         actor=acting_user,
         action="licence.issue",
         obj=licence,
-        after={"uscc": uscc, "number": licence.number, "pdf_sha256": licence.pdf_sha256},
+        after={"uscc": uscc, "number": licence.number, "token": licence.token},
     )
-    name = licence.pdf.name
-    transaction.on_commit(lambda: pdf_write(name, pdf))
+    # The PDF (about 50 ms of drawing) is rendered and written once the approval is committed: the sequence
+    # row, the audit head and on SQLite the whole database stay locked only for the signature, and a
+    # rolled-back approval leaves no file. If the process dies in between, the first download renders it
+    # (licence_pdf_bytes) from the signed token, which is the licence's authoritative form.
+    licence_pk = licence.pk
+    transaction.on_commit(lambda: licence_pdf_store(licence_pk), robust=True)
     return licence
+
+
+def licence_pdf_store(licence_pk: int) -> None:
+    """Render the licence's PDF, write it atomically under MEDIA_ROOT and record its SHA-256."""
+    licence = Licence.objects.select_related("enterprise", "authority").get(pk=licence_pk)
+    pdf = licence_pdf_render_for(licence)
+    pdf_write(licence.pdf.name or f"onenetwork/licences/{licence.uscc}.pdf", pdf)
+    Licence.objects.filter(pk=licence_pk).update(pdf_sha256=hashlib.sha256(pdf).hexdigest())
 
 
 def licence_pdf_bytes(licence: Licence) -> bytes:

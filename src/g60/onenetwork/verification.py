@@ -4,10 +4,14 @@ record are ours."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
 from typing import Any
 
+from django.db import connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -40,25 +44,75 @@ def token_from_input(text: str) -> str:
     return text
 
 
-def public_facts(licence: Licence) -> dict[str, Any]:
-    enterprise = licence.enterprise
-    authority = licence.authority
-    return {
-        "uscc": licence.uscc,
-        "licence_number": licence.number,
-        "name": enterprise.name,
-        "name_en": enterprise.name_en,
-        "type": enterprise.type,
-        "legal_representative": enterprise.legal_representative,
-        "registered_capital_wan": plain_decimal(enterprise.registered_capital_wan),
-        "established_on": enterprise.established_on.isoformat(),
-        "address": enterprise.address,
-        "authority_code": authority.code,
-        "authority_zh": authority.authority_zh,
-        "authority_en": authority.authority_en,
-        "issued_on": timezone.localdate(licence.issued_at).isoformat(),
-        "revoked_on": timezone.localdate(licence.revoked_at).isoformat() if licence.revoked_at else None,
+# Verification is a public, hot path (target 2,000/s per process): the licence and the public facts are read with
+# one precompiled join instead of the ORM, whose query compilation would cost more than the signature check.
+_COLUMNS = (
+    "l.uscc",
+    "l.number",
+    "l.authority_id",
+    "l.issued_at",
+    "l.revoked_at",
+    "e.name",
+    "e.name_en",
+    "e.type",
+    "e.legal_representative",
+    "e.registered_capital_wan",
+    "e.established_on",
+    "e.address",
+    "c.authority_zh",
+    "c.authority_en",
+)
+
+
+@cache
+def _lookup_sql() -> str:
+    from g60.regions.models import City
+    from g60.registry.models import Enterprise
+
+    # Only table names from the models' metadata are interpolated; the values are query parameters.
+    return (
+        f"SELECT {', '.join(_COLUMNS)} FROM {Licence._meta.db_table} l "  # noqa: S608
+        f"JOIN {Enterprise._meta.db_table} e ON e.id = l.enterprise_id "
+        f"JOIN {City._meta.db_table} c ON c.code = l.authority_id "
+        "WHERE l.uscc = %s AND l.number = %s"
+    )
+
+
+def _aware(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = dt.datetime.fromisoformat(value)
+    return value if timezone.is_aware(value) else timezone.make_aware(value, dt.UTC)
+
+
+def _licence_facts(uscc: str, number: str) -> tuple[str, dict[str, Any]] | None:
+    """(authority code, public facts) of the licence, or None."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lookup_sql(), [uscc, number])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = dict(zip((c.split(".")[1] for c in _COLUMNS), row, strict=True))
+    issued, revoked = _aware(values["issued_at"]), _aware(values["revoked_at"])
+    established = values["established_on"]
+    facts = {
+        "uscc": values["uscc"],
+        "licence_number": values["number"],
+        "name": values["name"],
+        "name_en": values["name_en"],
+        "type": values["type"],
+        "legal_representative": values["legal_representative"],
+        "registered_capital_wan": plain_decimal(Decimal(str(values["registered_capital_wan"]))),
+        "established_on": established if isinstance(established, str) else established.isoformat(),
+        "address": values["address"],
+        "authority_code": values["authority_id"],
+        "authority_zh": values["authority_zh"],
+        "authority_en": values["authority_en"],
+        "issued_on": timezone.localdate(issued).isoformat() if issued else None,
+        "revoked_on": timezone.localdate(revoked).isoformat() if revoked else None,
     }
+    return str(values["authority_id"]), facts
 
 
 def licence_verify(*, token: str) -> LicenceVerification:
@@ -72,18 +126,14 @@ def licence_verify(*, token: str) -> LicenceVerification:
     payload = result.payload or {}
     if payload.get("typ") != PAYLOAD_TYPE:
         return LicenceVerification(False, "unknown_licence", kid=result.kid, algorithm=result.algorithm)
-    licence = (
-        Licence.objects.select_related("enterprise", "authority")
-        .filter(uscc=str(payload.get("uscc", "")), number=str(payload.get("no", "")))
-        .first()
-    )
-    if licence is None:
+    found = _licence_facts(str(payload.get("uscc", "")), str(payload.get("no", "")))
+    if found is None:
         return LicenceVerification(False, "unknown_licence", kid=result.kid, algorithm=result.algorithm)
-    if result.city_code and result.city_code != licence.authority_id:
+    authority, facts = found
+    if result.city_code and result.city_code != authority:
         # Signed by another city's key than the registering authority's.
         return LicenceVerification(False, "mismatch", kid=result.kid, algorithm=result.algorithm)
-    facts = public_facts(licence)
-    if licence.revoked_at is not None:
+    if facts["revoked_on"] is not None:
         return LicenceVerification(False, "revoked", facts, result.kid, result.algorithm)
     return LicenceVerification(True, "valid", facts, result.kid, result.algorithm)
 

@@ -1,0 +1,205 @@
+"""Complete one-network cases through the services, draft → licence issued (USCC, enterprise registered, signed
+e-licence, PDF rendered and written), and licence verification, each beside its target/baseline.
+
+    .venv/bin/python benchmarks/onenetwork.py                 # a fresh SQLite file in a temporary folder
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_onenet .venv/bin/python benchmarks/onenetwork.py
+
+The PostgreSQL database is created if missing and must be empty or hold an earlier run of this script
+(it is migrated, and the benchmark's users are reused). Figures:
+- complete cases per second (one process, sequential) against the target of 50 cases/s, and the p50/p95 of each
+  step (create with shareholders and name check, PDF upload, submit, accept, start examination, approve = licence
+  issue with USCC allocation, registration, signature, PDF render and file write);
+- verifications per second of `licence_verify` (signature + licence record + revocation) against the
+  signature-only `token_verify` baseline and the target of 2,000/s.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+SYLLABLES = "明华德星远航天瑞宏泰丰盛嘉信诚晟源"
+TARGET_CASES = 50.0
+TARGET_VERIFY = 2000.0
+
+
+def setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "g60.settings")
+    os.environ.setdefault("G60_HTTPS", "false")
+    os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
+    os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
+    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="g60-bench-media-"))
+    if "DATABASE_URL" not in os.environ:
+        folder = tempfile.mkdtemp(prefix="g60-bench-onenetwork-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    elif os.environ["DATABASE_URL"].startswith("postgres"):
+        create_postgres_database(os.environ["DATABASE_URL"])
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0)
+
+
+def create_postgres_database(url: str) -> None:
+    import psycopg
+
+    base, name = url.rsplit("/", 1)
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+
+def trade_name(index: int) -> str:
+    """Distinct three-or-more-character trade names (base 17 over the syllables, plus a fixed last character)."""
+    chars = []
+    for _ in range(3):
+        index, digit = divmod(index, len(SYLLABLES))
+        chars.append(SYLLABLES[digit])
+    while index:
+        index, digit = divmod(index, len(SYLLABLES))
+        chars.append(SYLLABLES[digit])
+    return "".join(chars) + "科"
+
+
+def actors(run_tag: str) -> tuple[Any, Any, Any]:
+    from g60.accounts.models import Membership, User
+
+    def user(name: str, role: str, city: str | None) -> Any:
+        u, _ = User.objects.get_or_create(username=f"bench-{name}", defaults={"email": f"{name}@bench.example.cn"})
+        Membership.objects.get_or_create(user=u, role=role, city_id=city)
+        return u
+
+    return (
+        user("applicant", "applicant", None),
+        user("clerk", "clerk", "330400"),
+        user("examiner", "examiner", "310117"),
+    )
+
+
+def resident_id() -> str:
+    first17 = "33040219850312001"
+    weights = [pow(2, 17 - i, 11) for i in range(17)]
+    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
+
+
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+STEPS = ["create", "upload", "submit", "accept", "start_examination", "approve_and_issue"]
+
+
+def one_case(index: int, applicant: Any, clerk: Any, examiner: Any, timings: dict[str, list[float]]) -> str:
+    from g60.onenetwork import services
+
+    rid = resident_id()
+
+    def timed(step: str, fn: Callable[[], Any]) -> Any:
+        start = time.perf_counter()
+        result = fn()
+        timings[step].append(time.perf_counter() - start)
+        return result
+
+    values = {
+        "name": f"上海{trade_name(index)}信息技术有限公司",
+        "domicile_city": "310117",
+        "window_city": "330400",
+        "form": "company",
+        "registered_capital_wan": "100",
+        "legal_representative": "张明",
+        "legal_representative_id_number": rid,
+        "address": "上海市松江区广富林路 1 号",
+        "industry_code": "I6513",
+        "business_scope": "软件开发",
+    }
+    holders = [
+        {"name": "张明", "kind": "person", "id_number": rid, "share_percent": "60"},
+        {"name": "华为技术有限公司", "kind": "legal_entity", "id_number": "914403001922038216", "share_percent": "40"},
+    ]
+    a = timed("create", lambda: services.application_create(acting_user=applicant, values=values, shareholders=holders))
+    timed(
+        "upload",
+        lambda: services.document_add(
+            acting_user=applicant,
+            application=a,
+            kind="articles",
+            filename="a.pdf",
+            content=PDF,
+            content_type="application/pdf",
+        ),
+    )
+    a = timed("submit", lambda: services.application_submit(acting_user=applicant, application=a))
+    a = timed("accept", lambda: services.application_accept(acting_user=clerk, application=a))
+    a = timed("start_examination", lambda: services.application_start_examination(acting_user=examiner, application=a))
+    a = timed("approve_and_issue", lambda: services.application_approve(acting_user=examiner, application=a))
+    return a.licence.token  # type: ignore[no-any-return]
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("-n", type=int, default=200, help="complete cases")
+    parser.add_argument("--verifications", type=int, default=5000)
+    args = parser.parse_args()
+    setup()
+    from django.db import connection
+
+    from g60.onenetwork.models import Application
+    from g60.onenetwork.verification import licence_verify
+    from g60.signing.verify import token_verify
+
+    applicant, clerk, examiner = actors("")
+    offset = Application.objects.count() + 1000  # fresh trade names on a reused database
+    print(f"One network on {connection.vendor} ({os.environ['DATABASE_URL'].split('@')[-1]}), {args.n} cases")
+    warm: dict[str, list[float]] = {s: [] for s in STEPS}
+    for i in range(3):
+        one_case(offset + i, applicant, clerk, examiner, warm)
+    timings: dict[str, list[float]] = {s: [] for s in STEPS}
+    tokens = []
+    start = time.perf_counter()
+    for i in range(args.n):
+        tokens.append(one_case(offset + 3 + i, applicant, clerk, examiner, timings))
+    elapsed = time.perf_counter() - start
+    per_second = args.n / elapsed
+    print(
+        f"  complete cases (draft → licence issued)      {per_second:>8.1f} /s   target {TARGET_CASES:.0f} /s   "
+        f"({args.n} in {elapsed:.2f} s) {'OK' if per_second >= TARGET_CASES else 'BELOW TARGET'}"
+    )
+    print(f"  {'step':<28} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}")
+    for step in STEPS:
+        values = timings[step]
+        print(
+            f"  {step:<28} {pct(values, 0.5) * 1000:>8.2f} {pct(values, 0.95) * 1000:>8.2f} "
+            f"{statistics.mean(values) * 1000:>8.2f}"
+        )
+
+    def verify_rate(label: str, fn: Callable[[str], Any]) -> float:
+        fn(tokens[0])
+        n = args.verifications
+        t0 = time.perf_counter()
+        for i in range(n):
+            fn(tokens[i % len(tokens)])
+        rate = n / (time.perf_counter() - t0)
+        print(f"  {label:<44} {rate:>8,.0f} /s")
+        return rate
+
+    baseline = verify_rate("verification baseline: token_verify only", lambda t: token_verify(t))
+    full = verify_rate("licence_verify (signature + record + revoked)", lambda t: licence_verify(token=t))
+    assert all(licence_verify(token=t).valid for t in tokens[:20])
+    print(
+        f"  verification target {TARGET_VERIFY:,.0f} /s: {'OK' if full >= TARGET_VERIFY else 'BELOW TARGET'}"
+        f" (the record lookup costs {100 * (1 - full / baseline):.0f} % of the signature-only rate)"
+    )
+
+
+if __name__ == "__main__":
+    main()
