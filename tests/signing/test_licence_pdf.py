@@ -121,15 +121,43 @@ def test_missing_font_says_what_to_install(token: str, tmp_path: Path) -> None:
     assert cjk_font().startswith("G60CJK-")
 
 
-def test_long_business_scope_and_fixed_term_still_fit(token: str) -> None:
+def _text_heights(pdf: bytes) -> list[tuple[float, str]]:
+    """Every piece of text on the page with its height above the bottom edge."""
+    pieces: list[tuple[float, str]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            pieces.append((tm[5] * cm[3] + cm[5], text))
+
+    PdfReader(io.BytesIO(pdf)).pages[0].extract_text(visitor_text=visit)
+    return pieces
+
+
+def test_long_content_shrinks_and_stays_above_the_authority(token: str) -> None:
     import datetime as dt
 
     facts = LicenceFactsFactory(
-        business_scope="技术开发、技术咨询、技术服务；" * 30, business_term_until=dt.date(2056, 11, 21), name_en=""
+        name="长三角G60科创走廊（嘉兴）集成电路与卫星互联网产业协同创新研究院有限公司",
+        name_en="Yangtze River Delta G60 Science and Technology Innovation Corridor (Jiaxing) Integrated Circuit "
+        "and Satellite Internet Industry Collaborative Innovation Institute Co., Ltd.",
+        business_scope="技术开发、技术咨询、技术服务；" * 60,
+        business_term_until=dt.date(2056, 11, 21),
     )
-    reader = PdfReader(io.BytesIO(licence_pdf_render(facts=facts, token=token)))
+    pdf = licence_pdf_render(facts=facts, token=token)
+    reader = PdfReader(io.BytesIO(pdf))
     text = reader.pages[0].extract_text()
     assert len(reader.pages) == 1 and "2056年11月21日" in text and "21 November 2056" in text
+    # Too long to print whole: cut, saying where the full scope is.
+    assert "完整经营范围见企业登记信息" in text.replace("\n", "")
+    pieces = _text_heights(pdf)
+    authority_label = max(y for y, piece in pieces if "登记机关" in piece and "执照" not in piece)
+    scope_bottom = min(y for y, piece in pieces if "技术" in piece)
+    assert scope_bottom > authority_label + 10
+
+
+def test_ordinary_content_is_printed_whole(pdf: bytes) -> None:
+    text = PdfReader(io.BytesIO(pdf)).pages[0].extract_text()
+    assert "完整经营范围" not in text and "软件开发。" in text
 
 
 @pytest.mark.parametrize(

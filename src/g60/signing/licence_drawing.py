@@ -246,31 +246,67 @@ def header(c: Canvas, font: str, facts: LicenceFacts, token: str) -> float:
     return y - 44
 
 
-def body(c: Canvas, font: str, facts: LicenceFacts, top: float) -> float:
-    """The facts, labels on the left and values on the right; returns the y below the last row."""
-    y = top
+SCOPE_TRUNCATED = "……（完整经营范围见企业登记信息 / full scope in the enterprise register）"
+
+
+def _fact_blocks(font: str, facts: LicenceFacts, scale: float) -> list[tuple[str, str, list[Any]]]:
+    """Each fact as (Chinese label, English label, paragraphs of its value) at a font scale."""
+    blocks = []
     for zh_label, en_label, zh_value, en_value in _rows(facts):
-        zh = paragraph(zh_value, font=font, size=12, width=VALUE_W)
-        en = paragraph(en_value, font=SERIF, size=9.5, width=VALUE_W, colour=GREY, cjk=False) if en_value else None
-        _label(c, font, y - 11, zh_label, en_label)
-        zh.drawOn(c, VALUE_X, y - zh.height + 3)
-        height = zh.height
-        if en:
-            en.drawOn(c, VALUE_X, y - height - en.height + 2)
-            height += en.height
-        y -= max(height, 24) + 11
-    # The business scope runs long: it shrinks until it fits the room left above the authority block.
-    _label(c, font, y - 11, "经营范围", "Business scope")
-    for size in (10.5, 9.5, 8.5, 7.5, 6.5):
-        scope = paragraph(facts.business_scope, font=font, size=size, width=VALUE_W)
-        if scope.height <= y - (MARGIN + 200):
+        paras = [paragraph(zh_value, font=font, size=12 * scale, width=VALUE_W)]
+        if en_value:
+            paras.append(paragraph(en_value, font=SERIF, size=9.5 * scale, width=VALUE_W, colour=GREY, cjk=False))
+        blocks.append((zh_label, en_label, paras))
+    return blocks
+
+
+def _blocks_height(blocks: list[tuple[str, str, list[Any]]], gap: float) -> float:
+    return sum(max(sum(p.height for p in paras), 24) + gap for _, _, paras in blocks)
+
+
+def body(c: Canvas, font: str, facts: LicenceFacts, top: float, bottom: float) -> None:
+    """The facts between `top` and `bottom`, labels on the left, values on the right.
+
+    Long names, addresses and business scopes must not run into the authority block: the values shrink step
+    by step until everything fits, and a business scope too long even at the smallest size is cut, with a
+    note that the register holds it in full (the signed token does not carry the scope either way).
+    """
+    scope_text = facts.business_scope
+    for scale, gap, scope_sizes in ((1.0, 11, (10.5, 9.5)), (0.92, 8, (9, 8)), (0.85, 6, (8, 7, 6.5))):
+        blocks = _fact_blocks(font, facts, scale)
+        room = top - bottom - _blocks_height(blocks, gap)
+        for size in scope_sizes:
+            scope: Any = paragraph(scope_text, font=font, size=size, width=VALUE_W)
+            if scope.height <= room:
+                break
+        if scope.height <= room:
             break
+    else:
+        # Even the smallest size overflows: cut the scope to the lines that fit.
+        size = scope_sizes[-1]
+        lines = max(1, int(room // (size * 1.4)))
+        text = scope_text
+        while len(text) > 10:
+            text = text[: int(len(text) * 0.9)]
+            scope = paragraph(text + SCOPE_TRUNCATED, font=font, size=size, width=VALUE_W)
+            if scope.height <= lines * size * 1.4 + 1:
+                break
+    y = top
+    for zh_label, en_label, paras in blocks:
+        _label(c, font, y - 11, zh_label, en_label)
+        offset = 3.0
+        for para in paras:
+            para.drawOn(c, VALUE_X, y - para.height + offset)
+            y -= para.height
+            offset = 2.0
+        y -= max(0.0, 24 - sum(p.height for p in paras)) + gap
+    _label(c, font, y - 11, "经营范围", "Business scope")
     scope.drawOn(c, VALUE_X, y - scope.height + 3)
-    return float(y - max(scope.height, 24))
 
 
-def footer(c: Canvas, font: str, facts: LicenceFacts, *, algorithm: str, kid: str) -> None:
-    """Authority, date and seal bottom right; how to verify bottom left; the corridor's line at the foot."""
+def footer(c: Canvas, font: str, facts: LicenceFacts, *, algorithm: str, kid: str) -> float:
+    """Authority, date and seal bottom right; how to verify bottom left; the corridor's line at the foot.
+    Returns the y of the block's top, the floor the facts must stay above."""
     right = PAGE_W - MARGIN - 40
     block_w = 205.0
     base = MARGIN + 74
@@ -290,6 +326,7 @@ def footer(c: Canvas, font: str, facts: LicenceFacts, *, algorithm: str, kid: st
     c.drawRightString(right, base + 82 + authority_en.height, "Registration authority")
     c.setFont(font, 10)
     c.drawRightString(right - 92, base + 82 + authority_en.height, "登记机关")
+    authority_top = base + 82 + authority_en.height + 10
     # The seal sits over the date, as a registrar's stamp does on paper.
     seal(c, font, right - 50, base + 12, facts.authority_zh)
 
@@ -327,3 +364,4 @@ def footer(c: Canvas, font: str, facts: LicenceFacts, *, algorithm: str, kid: st
     c.drawCentredString(PAGE_W / 2, MARGIN + 24, "长三角G60科创走廊  ·  “一网通办”")
     c.setFont(SERIF, 8)
     c.drawCentredString(PAGE_W / 2, MARGIN + 13, "G60 Science & Technology Innovation Valley  ·  One Network for All")
+    return float(max(authority_top, base + 14 + en.height + zh.height))
