@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 def names(**params: str) -> list[str]:
     query = enterprise_query_parse(params)
     assert not query.errors
-    items, count = enterprise_page(query)
+    items, count, _capped = enterprise_page(query)
     assert count == len(items) or count > query.limit
     return sorted(e.name for e in items)
 
@@ -85,11 +85,11 @@ def test_sorting_and_pagination() -> None:
     for capital in (30, 10, 20):
         EnterpriseFactory(registered_capital_wan=Decimal(capital))
     query = enterprise_query_parse({"sort": "-capital", "limit": "2"})
-    items, count = enterprise_page(query)
+    items, count, _capped = enterprise_page(query)
     assert count == 3
     assert [int(e.registered_capital_wan) for e in items] == [30, 20]
     query = enterprise_query_parse({"sort": "-capital", "limit": "2", "offset": "2"})
-    items, count = enterprise_page(query)
+    items, count, _capped = enterprise_page(query)
     assert [int(e.registered_capital_wan) for e in items] == [10]
     assert count == 3
 
@@ -133,3 +133,13 @@ def test_masking_person_names() -> None:
     assert mask_person_name("张晓明") == "张*明"
     assert mask_person_name("张三") == "张*"
     assert mask_person_name("欧阳建国") == "欧**国"
+
+
+def test_counts_stop_at_the_cap(register: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    from g60.registry import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 2)
+    items, count, capped = enterprise_page(enterprise_query_parse({"q": "有限", "limit": "1"}))
+    assert (len(items), count, capped) == (1, 2, True)
+    items, count, capped = enterprise_page(enterprise_query_parse({"q": "芯", "limit": "1"}))
+    assert (count, capped) == (2, False)

@@ -53,19 +53,26 @@ class EnterpriseDetailOut(EnterpriseOut):
 
 class EnterpriseListOut(Schema):
     items: list[EnterpriseOut]
+    # The number of matches; when count_capped is true there are more than `count` (counting stops there).
     count: int
+    count_capped: bool = False
 
 
 @router.get("", response=EnterpriseListOut, auth=public_or_token, summary="Search the enterprise register")
 def enterprise_list(request: HttpRequest) -> dict[str, Any]:
     """Parameters: q (part of the Chinese or English name, or the start of a USCC), city (division code), status,
     industry (section letter or class code), year (of establishment), capital_min, capital_max (10,000 yuan),
-    sort (name, -name, established_on, -established_on, capital, -capital, uscc), limit (≤ 100), offset."""
+    sort (name, -name, established_on, -established_on, capital, -capital, uscc; default: register order),
+    limit (≤ 100), offset. `count` stops at 10,000 (`count_capped` says so)."""
     query = enterprise_query_parse(request.GET)
     if query.errors:
         raise ValidationError(query.errors)
-    items, count = enterprise_page(query)
-    return {"items": [enterprise_public_facts(e, request.user) for e in items], "count": count}
+    items, count, capped = enterprise_page(query)
+    return {
+        "items": [enterprise_public_facts(e, request.user) for e in items],
+        "count": count,
+        "count_capped": capped,
+    }
 
 
 @router.get("/{uscc}", response=EnterpriseDetailOut, auth=public_or_token, summary="One enterprise by its USCC")

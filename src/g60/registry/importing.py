@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -239,6 +240,84 @@ def import_job_create(*, acting_user: User | None, path: Path, file_name: str = 
     )
 
 
+# The columns a new row gets, in the order of _insert's tuples.
+_INSERT_COLUMNS = [
+    "public_id",
+    "created_on",
+    "modified_on",
+    "created_by_id",
+    "modified_by_id",
+    "archived",
+    "archived_reason",
+    "uscc",
+    "name",
+    "name_en",
+    "type",
+    "status",
+    "city_id",
+    "established_on",
+    "registered_capital_wan",
+    "legal_representative",
+    "legal_representative_id_number",
+    "industry_code",
+    "address",
+    "business_scope",
+    "source",
+    "search_text",
+]
+
+
+def _insert(rows: list[dict[str, Any]], *, actor_id: int | None, now: dt.datetime) -> None:
+    """Insert new rows with one prepared statement (executemany). Django's bulk_create prepares every field of
+    every object in Python, which cost most of an import's time; the values here are already validated, so they
+    only need the database's representation (the FTS5 trigger / GIN index pick up `search_text`)."""
+    if not rows:
+        return
+    ops = connection.ops
+    sqlite = connection.vendor == "sqlite"
+    stamp = ops.adapt_datetimefield_value(now)
+    table = Enterprise._meta.db_table
+    sql = (
+        f"INSERT INTO {table} ({', '.join(_INSERT_COLUMNS)}) "  # noqa: S608 - fixed table and column names
+        f"VALUES ({', '.join(['%s'] * len(_INSERT_COLUMNS))})"
+    )
+    params = [
+        (
+            uuid.uuid4().hex if sqlite else uuid.uuid4(),
+            stamp,
+            stamp,
+            actor_id,
+            actor_id,
+            False,
+            "",
+            v["uscc"],
+            v["name"],
+            v["name_en"],
+            v["type"],
+            v["status"],
+            v["city_id"],
+            v["established_on"].isoformat() if sqlite else v["established_on"],
+            str(v["registered_capital_wan"]) if sqlite else v["registered_capital_wan"],
+            v["legal_representative"],
+            "",
+            v["industry_code"],
+            v["address"],
+            v["business_scope"],
+            EnterpriseSource.IMPORT.value,
+            search_text_for(v["name"], v["name_en"]),
+        )
+        for v in rows
+    ]
+    with connection.cursor() as cursor:
+        if sqlite:
+            cursor.executemany(sql, params)
+            return
+        # PostgreSQL: COPY is several times faster than INSERT for thousands of rows (psycopg 3).
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(_INSERT_COLUMNS)}) FROM STDIN") as copy:
+            for row in params:
+                copy.write_row(row)
+
+
 def _write_batch(
     job: ImportJob, batch: dict[str, tuple[int, dict[str, Any]]], errors: list[RowError], last_line: int
 ) -> None:
@@ -247,21 +326,13 @@ def _write_batch(
     actor = job.created_by
     with transaction.atomic():
         existing = {e.uscc: e for e in Enterprise.objects.filter(uscc__in=list(batch)).only("id", "uscc", *DATA_FIELDS)}
-        created: list[Enterprise] = []
+        created: list[dict[str, Any]] = []
         updated: list[Enterprise] = []
         changes: list[EnterpriseChange] = []
         for uscc, (_line, values) in batch.items():
             row = existing.get(uscc)
             if row is None:
-                created.append(
-                    Enterprise(
-                        **values,
-                        source=EnterpriseSource.IMPORT,
-                        search_text=search_text_for(values["name"], values["name_en"]),
-                        created_by=actor,
-                        modified_by=actor,
-                    )
-                )
+                created.append(values)
                 continue
             before = {f: getattr(row, f) for f in DATA_FIELDS if getattr(row, f) != values[f]}
             if not before:
@@ -283,7 +354,7 @@ def _write_batch(
                     after={k: str(values[k]) for k in before},
                 )
             )
-        Enterprise.objects.bulk_create(created, batch_size=BATCH_SIZE)
+        _insert(created, actor_id=actor.pk if actor is not None else None, now=now)
         if updated:
             Enterprise.objects.bulk_update(
                 updated, [*DATA_FIELDS, "search_text", "modified_on", "modified_by"], batch_size=500

@@ -27,7 +27,12 @@ if TYPE_CHECKING:
     from g60.accounts.permissions import AnyUser
 
 MAX_LIMIT = 100
+# Counting every match of a one-character query in millions of rows costs more than the page itself; counts stop
+# here and the answer says the count is "at least" (API: count_capped).
+COUNT_CAP = 10_000
 SORTS = {
+    # Register order (the order rows were added): the indexes give the first page without sorting every match.
+    "": ["id"],
     "name": ["name", "uscc"],
     "-name": ["-name", "uscc"],
     "established_on": ["established_on", "uscc"],
@@ -51,7 +56,7 @@ class EnterpriseQuery:
     year: int | None = None
     capital_min: Decimal | None = None
     capital_max: Decimal | None = None
-    sort: str = "uscc"
+    sort: str = ""
     limit: int = 20
     offset: int = 0
     errors: dict[str, list[Any]] = field(default_factory=dict)
@@ -66,7 +71,7 @@ class EnterpriseQuery:
             "year": "" if self.year is None else str(self.year),
             "capital_min": "" if self.capital_min is None else str(self.capital_min),
             "capital_max": "" if self.capital_max is None else str(self.capital_max),
-            "sort": "" if self.sort == "uscc" else self.sort,
+            "sort": self.sort,
         }
         return {key: value for key, value in values.items() if value}
 
@@ -128,7 +133,7 @@ def enterprise_query_parse(params: Any, *, default_limit: int = 20) -> Enterpris
         errors["capital_max"] = [_("The maximum capital must not be below the minimum.")]
     if sort := get("sort"):
         if sort not in SORTS:
-            errors["sort"] = [_("One of: %(choices)s.") % {"choices": ", ".join(SORTS)}]
+            errors["sort"] = [_("One of: %(choices)s.") % {"choices": ", ".join(s for s in SORTS if s)}]
         else:
             query.sort = sort
     if limit := get("limit"):
@@ -194,15 +199,20 @@ def enterprise_search(query: EnterpriseQuery) -> QuerySet[Enterprise]:
         queryset = queryset.filter(registered_capital_wan__gte=query.capital_min)
     if query.capital_max is not None:
         queryset = queryset.filter(registered_capital_wan__lte=query.capital_max)
+    if not query.sort and q and _is_uscc_prefix(q.upper()):
+        # A code prefix reads in code order, straight from the unique index.
+        return queryset.order_by("uscc")
     return queryset.order_by(*SORTS[query.sort])
 
 
-def enterprise_page(query: EnterpriseQuery) -> tuple[list[Enterprise], int]:
+def enterprise_page(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool]:
+    """One page of results, the number of matches (at most COUNT_CAP) and whether the count was capped."""
     queryset = enterprise_search(query)
     items = list(queryset[query.offset : query.offset + query.limit])
     if query.offset == 0 and len(items) < query.limit:
-        return items, len(items)
-    return items, queryset.count()
+        return items, len(items), False
+    count = queryset.order_by()[: COUNT_CAP + 1].count()
+    return items, min(count, COUNT_CAP), count > COUNT_CAP
 
 
 def enterprise_get(uscc: str, *, include_archived: bool = False) -> Enterprise:

@@ -50,8 +50,9 @@ def search(request: HttpRequest) -> HttpResponse:
     query.offset = (page_number - 1) * PAGE_SIZE
     items: list[dict[str, Any]] = []
     count = 0
+    capped = False
     if not query.errors:
-        enterprises, count = enterprise_page(query)
+        enterprises, count, capped = enterprise_page(query)
         for enterprise in enterprises:
             facts = enterprise_public_facts(enterprise, request.user)
             facts["name_html"] = highlight(enterprise.name, query.q)
@@ -67,6 +68,7 @@ def search(request: HttpRequest) -> HttpResponse:
         "querystring": "&".join(f"{k}={v}" for k, v in params.items()),
         "items": items,
         "count": count,
+        "capped": capped,
         "pages": pages,
         "cities": City.objects.all(),
         "statuses": EnterpriseStatus.choices,
