@@ -91,3 +91,56 @@ def test_parallel_approvals_get_distinct_codes(tmp_path: Path, settings) -> None
         [g60, "shell", "-c", PARALLEL_APPROVE], env=env, check=True, timeout=180, capture_output=True, text=True
     )
     assert out.stdout.strip().splitlines()[-1] == EXPECTED
+
+
+PARALLEL_IDEMPOTENT = """
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from django.db import connection
+from g60.accounts.models import Membership, User
+from g60.onenetwork import services
+from g60.onenetwork.idempotency import idempotent_call
+from g60.onenetwork.models import Application
+
+applicant = User.objects.create(username="idem-applicant", email="i@example.cn")
+Membership.objects.create(user=applicant, role="applicant")
+barrier = threading.Barrier(8)
+
+def create(_):
+    try:
+        barrier.wait()
+        def run():
+            a = services.application_create(acting_user=applicant, values={"name_en": "Retried"})
+            return 201, {"id": str(a.public_id)}
+        return idempotent_call(user=applicant, key="retry-1", operation="application.create",
+                               payload={"name_en": "Retried"}, run=run)[1]["id"]
+    finally:
+        connection.close()
+
+with ThreadPoolExecutor(max_workers=8) as pool:
+    ids = list(pool.map(create, range(8)))
+print(len(ids), len(set(ids)), Application.objects.filter(applicant=applicant).count())
+"""
+
+
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_retries_with_one_key_make_one_application(tmp_path: Path) -> None:
+    expected = "8 1 1"  # eight answers, all the same application, one row
+    if connection.vendor != "sqlite":
+        import contextlib
+        import io
+
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            exec(PARALLEL_IDEMPOTENT, {})  # noqa: S102 - the same script as the SQLite child process runs
+        assert out.getvalue().strip().splitlines()[-1] == expected
+        return
+    g60 = str(Path(sys.executable).with_name("g60"))
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'g60.sqlite3'}", "G60_HTTPS": "false"}
+    env.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    subprocess.run([g60, "migrate", "-v0"], env=env, check=True, timeout=180)  # noqa: S603
+    out = subprocess.run(  # noqa: S603
+        [g60, "shell", "-c", PARALLEL_IDEMPOTENT], env=env, check=True, timeout=180, capture_output=True, text=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == expected
