@@ -176,6 +176,7 @@ def test_revocation(django_capture_on_commit_callbacks) -> None:  # type: ignore
     with pytest.raises(ValidationError):
         licensing.licence_revoke(acting_user=examiner, licence=licence, reason=" ")
     licensing.licence_revoke(acting_user=examiner, licence=licence, reason="虚假登记")
+    assert Enterprise.objects.get(uscc=licence.uscc).status == "revoked"
     result = licence_verify(token=licence.token)
     assert not result.valid and result.reason == "revoked"
     assert result.facts is not None and result.facts["revoked_on"]

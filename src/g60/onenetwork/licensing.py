@@ -33,10 +33,10 @@ from g60.onenetwork.notifications import notify_applicant
 from g60.onenetwork.services import STEP_LABELS, event_record, transition_apply
 from g60.onenetwork.transitions import TransitionNotAllowed
 from g60.regions.models import City
-from g60.registry.constants import EnterpriseSource, EnterpriseType
+from g60.registry.constants import EnterpriseSource, EnterpriseStatus, EnterpriseType
 from g60.registry.identifiers import USCC_CHARSET, uscc_build
 from g60.registry.models import Enterprise
-from g60.registry.services import enterprise_register
+from g60.registry.services import enterprise_register, enterprise_update
 
 logger = logging.getLogger(__name__)
 
@@ -250,6 +250,8 @@ def licence_revoke(*, acting_user: User, licence: Licence, reason: str) -> Licen
     licence.revoke_reason = reason
     licence.modified_by = acting_user
     licence.save(update_fields=["revoked_at", "revoked_by", "revoke_reason", "modified_by", "modified_on"])
+    # Revoking the business licence (吊销营业执照) changes the enterprise's status in the register too.
+    enterprise_update(acting_user=acting_user, enterprise=licence.enterprise, status=EnterpriseStatus.REVOKED)
     event_record(application=licence.application, actor=acting_user, step="licence_revoke", reason=reason)
     audit_record(
         actor=acting_user,
