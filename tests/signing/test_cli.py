@@ -107,6 +107,9 @@ def test_offline_with_a_saved_keys_file_in_a_process_without_the_database(token:
     assert unknown.returncode == 1
     (tmp_path / "other.json").write_text(json.dumps([]))
     assert "unknown_key" in run(str(pdf), "--keys", str(tmp_path / "other.json")).stderr
+    # Without --keys the local database is asked, and this one has no tables: a clear error, not a traceback.
+    no_keys = run(str(pdf))
+    assert no_keys.returncode == 1 and "--keys" in no_keys.stderr and "Traceback" not in no_keys.stderr
 
 
 def test_rotate_signing_key_command(make_user, token: str) -> None:  # type: ignore[no-untyped-def]

@@ -4,6 +4,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
 from g60.signing.offline import LicenceFileUnreadable, licence_file_read, licence_file_token, reason_text
@@ -31,7 +32,14 @@ class Command(BaseCommand):
                 token = licence_file_read(options["file"])
         except LicenceFileUnreadable as exc:
             raise CommandError(str(exc), returncode=1) from exc
-        result = token_verify(token, public_keys=keys)
+        try:
+            result = token_verify(token, public_keys=keys)
+        except DatabaseError as exc:
+            raise CommandError(
+                _("The local database holds no signing keys (%(error)s): verify offline with --keys KEYS.json.")
+                % {"error": exc},
+                returncode=1,
+            ) from exc
         if not result.valid:
             raise CommandError(
                 _("INVALID (%(reason)s): %(text)s") % {"reason": result.reason, "text": reason_text(result.reason)},
