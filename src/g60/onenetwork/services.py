@@ -218,6 +218,10 @@ def _name_declare(*, application: Application) -> None:
     if not application.name:
         NameReservation.objects.filter(application=application).delete()
         return
+    if application.domicile_city_id is not None:
+        # Declarations at one authority queue on its city row (PostgreSQL; SQLite serialises writers), so two
+        # applicants declaring the same new name at the same instant cannot both pass the check.
+        City.objects.select_for_update().filter(pk=application.domicile_city_id).values_list("pk", flat=True).get()
     check = name_check(
         name=application.name,
         form_type=application.form,
