@@ -221,7 +221,10 @@ def _name_declare(*, application: Application) -> None:
     if application.domicile_city_id is not None:
         # Declarations at one authority queue on its city row (PostgreSQL; SQLite serialises writers), so two
         # applicants declaring the same new name at the same instant cannot both pass the check.
-        City.objects.select_for_update().filter(pk=application.domicile_city_id).values_list("pk", flat=True).get()
+        # FOR NO KEY UPDATE: rows referencing the city (enterprises, licences) can still be inserted meanwhile.
+        City.objects.select_for_update(no_key=True).filter(pk=application.domicile_city_id).values_list(
+            "pk", flat=True
+        ).get()
     check = name_check(
         name=application.name,
         form_type=application.form,
@@ -534,9 +537,22 @@ def application_start_examination(*, acting_user: User, application: Application
     return application
 
 
-@transaction.atomic
 def application_approve(*, acting_user: User, application: Application) -> Application:
-    """The domicile city's examiner approves; the licence is issued in the same transaction (licensing.py)."""
+    """The domicile city's examiner approves; the licence is issued in the same transaction (licensing.py).
+
+    The city's signing key is made first, in its own short transaction, when it does not exist yet: making it
+    inside the approval would hold the city row's lock together with the audit head and the USCC sequence, and
+    parallel approvals inserting rows that reference the city would deadlock on it.
+    """
+    from g60.signing.services import signing_key_ensure
+
+    if application.domicile_city is not None and not transaction.get_connection().in_atomic_block:
+        signing_key_ensure(city=application.domicile_city)
+    return _application_approve(acting_user=acting_user, application=application)
+
+
+@transaction.atomic
+def _application_approve(*, acting_user: User, application: Application) -> Application:
     from g60.onenetwork.licensing import licence_issue
 
     application, changed = transition_apply(acting_user=acting_user, application=application, name="approve")
