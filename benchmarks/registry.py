@@ -43,7 +43,7 @@ FILTERED = [
     {"q": "科技", "city": "330400"},
     {"q": "芯", "city": "340100", "status": "active"},
     {"year": "2010", "capital_min": "1000", "city": "310117"},
-    {"industry": "I", "capital_max": "100", "sort": "-capital"},
+    {"industry": "I", "capital_max": "100", "sort": "-established_on"},
 ]
 
 

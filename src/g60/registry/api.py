@@ -63,7 +63,7 @@ def enterprise_list(request: HttpRequest) -> dict[str, Any]:
     """Parameters: q (part of the Chinese or English name, or the start of a USCC), city (division code), status,
     industry (section letter or class code), year (of establishment), capital_min, capital_max (10,000 yuan),
     sort (name, -name, established_on, -established_on, capital, -capital, uscc; default: register order),
-    limit (≤ 100), offset. `count` stops at 10,000 (`count_capped` says so)."""
+    limit (≤ 100), offset. `count` stops at 1,000 (`count_capped` says so)."""
     query = enterprise_query_parse(request.GET)
     if query.errors:
         raise ValidationError(query.errors)
