@@ -3,7 +3,6 @@ pages, the API and the export, and what each kind of user may see of an enterpri
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -11,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import QuerySet
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
@@ -164,7 +164,7 @@ def _text_match(queryset: QuerySet[Enterprise], q: str) -> QuerySet[Enterprise]:
         return queryset.none()
     # A join driven by the FTS5 table (not `id IN (subquery)`, which materialises every match first): in rowid
     # order, FTS5 hands out matches lazily, so the first page and the capped count stop early.
-    return queryset.extra(  # noqa: S610 - fixed SQL, the query text is a parameter
+    return queryset.extra(
         select={"fts_rowid": "registry_enterprise_fts.rowid"},
         tables=["registry_enterprise_fts"],
         where=["registry_enterprise_fts.rowid = registry_enterprise.id", "registry_enterprise_fts MATCH %s"],
@@ -221,7 +221,7 @@ def enterprise_search(query: EnterpriseQuery) -> QuerySet[Enterprise]:
             return queryset.order_by("uscc")
         if fts_driven:
             # Register order is the FTS table's rowid order, which FTS5 gives without sorting.
-            return queryset.order_by("fts_rowid")
+            return queryset.order_by(RawSQL("registry_enterprise_fts.rowid", []).asc())
     return queryset.order_by(*SORTS[query.sort])
 
 
