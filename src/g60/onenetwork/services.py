@@ -213,11 +213,11 @@ def _shareholders_clean(rows: Sequence[Mapping[str, Any]]) -> list[Shareholder]:
     return result
 
 
-def _name_declare(*, application: Application) -> None:
-    """Check the application's name and reserve it at the domicile city's authority (refused → field error)."""
+def _name_check(*, application: Application) -> bool:
+    """Check the application's name (refused → field error) and store its four parts; True when there is a
+    name to reserve. Works before the application's first save."""
     if not application.name:
-        NameReservation.objects.filter(application=application).delete()
-        return
+        return False
     if application.domicile_city_id is not None:
         # Declarations at one authority queue on its city row (PostgreSQL; SQLite serialises writers), so two
         # applicants declaring the same new name at the same instant cannot both pass the check.
@@ -241,22 +241,34 @@ def _name_declare(*, application: Application) -> None:
     application.name_trade = parts.trade_name
     application.name_industry = parts.industry
     application.name_form = parts.form
-    if application.domicile_city_id is None:
+    return application.domicile_city_id is not None
+
+
+def _name_reserve(*, application: Application, reserve: bool) -> None:
+    """Reserve the checked name at the domicile city's authority for two months (or drop the reservation)."""
+    if not reserve:
         NameReservation.objects.filter(application=application).delete()
         return
     now = timezone.now()
+    authority = application.domicile_city_id
+    assert authority is not None  # noqa: S101 - only a name with a domicile is reserved
     NameReservation.objects.update_or_create(
         application=application,
         defaults={
-            "authority_id": application.domicile_city_id,
-            "name": check.name,
-            "trade_name": parts.trade_name,
-            "industry_term": parts.industry,
+            "authority_id": authority,
+            "name": application.name,
+            "trade_name": application.name_trade,
+            "industry_term": application.name_industry,
             "reserved_at": now,
             "expires_at": now + dt.timedelta(days=NAME_RESERVATION_DAYS),
             "released_at": None,
         },
     )
+
+
+# Foreign keys the services resolve themselves (the acting user, cities looked up by code): full_clean need not
+# query them again, and the public id is a fresh UUID.
+_RESOLVED = ["applicant", "domicile_city", "window_city", "created_by", "modified_by"]
 
 
 def _lock(application: Application) -> Application:
@@ -286,10 +298,11 @@ def application_create(
     require(acting_user, Action.APPLICATION_CREATE)
     clean = _clean_values(values)
     application = Application(applicant=acting_user, created_by=acting_user, modified_by=acting_user, **clean)
-    application.full_clean()
+    application.full_clean(exclude=_RESOLVED, validate_unique=False)
+    reserve = _name_check(application=application)
     application.save()
-    _name_declare(application=application)
-    application.save()
+    if reserve:
+        _name_reserve(application=application, reserve=True)
     if shareholders:
         Shareholder.objects.bulk_create([_with(s, application=application) for s in _shareholders_clean(shareholders)])
     event_record(application=application, actor=acting_user, step="create", to_state=application.state)
@@ -321,10 +334,12 @@ def application_update(
     for field, value in clean.items():
         setattr(application, field, value)
     application.modified_by = acting_user
-    application.full_clean()
-    if {"name", "form", "domicile_city", "industry_code"} & set(clean):
-        _name_declare(application=application)
+    application.full_clean(exclude=_RESOLVED, validate_unique=False)
+    name_changed = bool({"name", "form", "domicile_city", "industry_code"} & set(clean))
+    reserve = _name_check(application=application) if name_changed else False
     application.save()
+    if name_changed:
+        _name_reserve(application=application, reserve=reserve)
     if shareholders is not None:
         rows = _shareholders_clean(shareholders)
         application.shareholders.all().delete()
