@@ -34,6 +34,11 @@ def _setup() -> None:
     if "DATABASE_URL" not in os.environ:
         folder = tempfile.mkdtemp(prefix="g60-bench-signing-")
         os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+    elif os.environ["DATABASE_URL"].startswith("postgres"):
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from onenetwork import create_postgres_database
+
+        create_postgres_database(os.environ["DATABASE_URL"])  # the database is created if missing
     import django
     from django.core.management import call_command
 
@@ -82,17 +87,12 @@ def main() -> None:
 
     city = City.objects.get(code="310117")
     key = signing_key_ensure(city=city)
-    payload = {
+    payload = {  # what the onenetwork app signs for a licence (licensing.licence_payload)
+        "typ": "g60.e-licence",
         "uscc": "91310117MA1J3XYZ4K",
+        "no": "31011720260000123",
         "name": "上海松江星链卫星科技有限公司",
-        "type": "limited_company",
-        "lr": "王小明",
-        "cap": "1000",
-        "est": "2026-11-22",
-        "dom": "上海市松江区广富林路4855弄88号",
-        "city": "310117",
-        "no": "310117-2026-000123",
-        "iat": "2026-11-22T09:30:00+08:00",
+        "issued": "2026-11-22",
     }
     token = document_sign(city=city, payload=payload)
     print(f"database: {connection.vendor}; token: {len(token)} characters")

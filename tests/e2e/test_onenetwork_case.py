@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from g60.core.demo import DEMO_PASSWORD, demo_accounts_load
 from g60.onenetwork.models import Application
+from tests.signing.helpers import token_parts, token_rebuild
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -134,10 +135,12 @@ def test_accept_in_jiaxing_approve_in_songjiang_verify_anywhere(page: Page, scre
     expect(page.locator("#verify-facts")).to_contain_text(licence.uscc)
     screenshot("onenetwork-3-verified")
 
-    prefix, body, signature = token.split(".")
-    tampered_body = body[:10] + ("A" if body[10] != "A" else "B") + body[11:]
+    # The same signature over a payload with another company name: the signature no longer matches.
+    header, signature = token_parts(token)
+    header["payload"]["name"] = "上海松江冒名科技有限公司"
     page.goto("/onenetwork/verify/")
-    page.locator("#verify-token").fill(f"{prefix}.{tampered_body}.{signature}")
+    page.locator("#verify-token").fill(token_rebuild(header, signature))
     page.locator("#verify-submit").click()
     expect(page.locator("#verify-verdict")).to_have_attribute("data-valid", "false")
+    expect(page.locator("#verify-verdict")).to_have_attribute("data-reason", "bad_signature")
     screenshot("onenetwork-4-tampered")

@@ -31,18 +31,13 @@ class LicenceFactsFactory(factory.Factory):
 
 
 def licence_payload(**overrides: Any) -> dict[str, Any]:
-    """A licence payload of the size the onenetwork app signs (short keys keep the QR code small)."""
+    """A licence payload as the onenetwork app signs it: the public facts a verifier needs, nothing more."""
     payload: dict[str, Any] = {
+        "typ": "g60.e-licence",
         "uscc": "91310117MA1J3XYZ4K",
+        "no": "31011720260000123",
         "name": "上海松江星链卫星科技有限公司",
-        "type": "limited_company",
-        "lr": "王小明",
-        "cap": "1000",
-        "est": "2026-11-22",
-        "dom": "上海市松江区广富林路4855弄88号",
-        "city": "310117",
-        "no": "310117-2026-000123",
-        "iat": "2026-11-22T09:30:00+08:00",
+        "issued": "2026-11-22",
     }
     payload.update(overrides)
     return payload

@@ -1,16 +1,17 @@
 """Building altered tokens for the tampering tests."""
 
-import json
 from typing import Any
 
-from g60.signing.tokens import PREFIX, b64url_decode, b64url_encode, canonical_json
+from g60.signing.tokens import signing_input, token_decode, token_encode
 
 
 def token_parts(token: str) -> tuple[dict[str, Any], bytes]:
-    _, body, signature = token.split(".")
-    return json.loads(b64url_decode(body)), b64url_decode(signature)
+    """The token's header ({"alg", "kid", "payload"}) and signature."""
+    decoded = token_decode(token)
+    return {"alg": decoded.algorithm, "kid": decoded.kid, "payload": decoded.payload}, decoded.signature
 
 
 def token_rebuild(header: dict[str, Any], signature: bytes) -> str:
-    """A token with this header and signature, the body spelled canonically (so only the content differs)."""
-    return f"{PREFIX}.{b64url_encode(canonical_json(header))}.{b64url_encode(signature)}"
+    """A well-formed token with this header and signature (so only the content differs)."""
+    message = signing_input(algorithm=header["alg"], kid=header["kid"], payload=header["payload"])
+    return token_encode(signed_bytes=message, signature=signature)

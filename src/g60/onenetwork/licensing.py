@@ -69,31 +69,46 @@ def serial_encode(value: int) -> str:
 def uscc_allocate(*, authority: City) -> tuple[str, int]:
     """The next free USCC of `authority` and its serial. Call inside the issuing transaction: the sequence row
     stays locked until it commits, so concurrent approvals queue here instead of drawing the same serial."""
-    if not transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    if not connection.in_atomic_block:
         raise RuntimeError("uscc_allocate must run inside the issuing transaction")
-    sequence, _created = UsccSequence.objects.select_for_update().get_or_create(authority=authority)
     while True:
-        serial = sequence.next_value
-        sequence.next_value += 1
+        serial = _serial_next(connection, authority)
         uscc = uscc_build(
             authority="9", kind="1", division=authority.code, org_body=ORG_CODE_PREFIX + serial_encode(serial)
         )
         # A code may already be in the register (imported data); skip it rather than fail the approval.
         if not Enterprise.objects.filter(uscc=uscc).exists():
-            break
-    sequence.save(update_fields=["next_value"])
-    return uscc, serial
+            return uscc, serial
+
+
+def _serial_next(connection: Any, authority: City) -> int:
+    """Draw the authority's next serial: one UPDATE … RETURNING increments the row and locks it until the
+    transaction ends (PostgreSQL row lock; SQLite's IMMEDIATE transaction holds the write lock already)."""
+    table = UsccSequence._meta.db_table
+    with connection.cursor() as cursor:
+        # Only the table name from the model's metadata is interpolated; the code is a parameter.
+        cursor.execute(
+            f"UPDATE {table} SET next_value = next_value + 1 WHERE authority_id = %s RETURNING next_value - 1",  # noqa: S608
+            [authority.code],
+        )
+        row = cursor.fetchone()
+    if row is not None:
+        return int(row[0])
+    UsccSequence.objects.get_or_create(authority=authority)  # the authority's first code
+    return _serial_next(connection, authority)
 
 
 def licence_payload(licence: Licence) -> dict[str, Any]:
-    """What the signed e-licence carries: the public facts a verifier needs, nothing personal."""
+    """What the signed e-licence carries: the public facts a verifier needs, nothing personal and nothing
+    another field already says (every byte enlarges the QR code). The registering authority is the division
+    code inside the USCC (characters 3-8) and the city of the signing key; tokens before G60L2 also carried it
+    as "authority", with a payload version "v": 1."""
     return {
         "typ": PAYLOAD_TYPE,
-        "v": 1,
         "uscc": licence.uscc,
         "no": licence.number,
         "name": licence.enterprise.name,
-        "authority": licence.authority_id,
         "issued": licence.issued_at.date().isoformat(),
     }
 
@@ -149,11 +164,18 @@ def licence_pdf_render_for(licence: Licence) -> bytes:
 
 @transaction.atomic
 def licence_issue(*, acting_user: User, application: Application) -> Licence:
-    """Issue the licence of an approved application (runs inside approval): allocate the USCC, register the
-    enterprise, sign the e-licence, render the PDF. The PDF file is written after commit."""
+    """Issue the licence of an approved application: allocate the USCC, register the enterprise, sign the
+    e-licence; the PDF is rendered and written after commit."""
+    return licence_issue_locked(acting_user=acting_user, application=application, locked=False)
+
+
+def licence_issue_locked(*, acting_user: User, application: Application, locked: bool = True) -> Licence:
+    """licence_issue inside a transaction that has locked the application already (the approval's)."""
     from g60.signing.services import document_sign
 
-    application, changed = transition_apply(acting_user=acting_user, application=application, name="issue_licence")
+    application, changed = transition_apply(
+        acting_user=acting_user, application=application, name="issue_licence", locked=locked
+    )
     if not changed:
         return Licence.objects.get(application=application)
     authority = application.domicile_city
@@ -188,9 +210,14 @@ def licence_issue(*, acting_user: User, application: Application) -> Licence:
     )
     licence.token = document_sign(city=authority, payload=licence_payload(licence))
     licence.pdf.name = f"onenetwork/licences/{uscc}.pdf"
-    # Every value is generated here; uniqueness (USCC, number, one licence per application) is the database's
-    # constraint to enforce, not seven extra SELECTs per approval.
-    licence.full_clean(validate_unique=False, validate_constraints=False)
+    # Every value is generated here and every related row was just read or written: uniqueness (USCC, number,
+    # one licence per application) and the foreign keys are the database's constraints to enforce, not a dozen
+    # extra SELECTs per approval.
+    licence.full_clean(
+        exclude=["application", "enterprise", "authority", "created_by", "modified_by"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     licence.save()
     audit_record(
         actor=acting_user,
@@ -202,17 +229,17 @@ def licence_issue(*, acting_user: User, application: Application) -> Licence:
     # row, the audit head and on SQLite the whole database stay locked only for the signature, and a
     # rolled-back approval leaves no file. If the process dies in between, the first download renders it
     # (licence_pdf_bytes) from the signed token, which is the licence's authoritative form.
-    licence_pk = licence.pk
-    transaction.on_commit(lambda: licence_pdf_store(licence_pk), robust=True)
+    transaction.on_commit(lambda: licence_pdf_store(licence), robust=True)
     return licence
 
 
-def licence_pdf_store(licence_pk: int) -> None:
-    """Render the licence's PDF, write it atomically under MEDIA_ROOT and record its SHA-256."""
-    licence = Licence.objects.select_related("enterprise", "authority").get(pk=licence_pk)
+def licence_pdf_store(licence: Licence) -> None:
+    """Render the licence's PDF, write it atomically under MEDIA_ROOT and record its SHA-256. `licence` is the
+    committed licence with its enterprise and authority (the instance the issue just saved: nothing to re-read)."""
     pdf = licence_pdf_render_for(licence)
     pdf_write(licence.pdf.name or f"onenetwork/licences/{licence.uscc}.pdf", pdf)
-    Licence.objects.filter(pk=licence_pk).update(pdf_sha256=hashlib.sha256(pdf).hexdigest())
+    licence.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    Licence.objects.filter(pk=licence.pk).update(pdf_sha256=licence.pdf_sha256)
 
 
 def licence_pdf_bytes(licence: Licence) -> bytes:
@@ -293,6 +320,7 @@ def licence_hand_over(*, acting_user: User, licence: Licence) -> Licence:
 __all__ = [
     "licence_hand_over",
     "licence_issue",
+    "licence_issue_locked",
     "licence_pdf_bytes",
     "licence_revoke",
     "uscc_allocate",

@@ -1,5 +1,6 @@
-"""The signature schemes a token may name. Every token records its scheme ("alg"), so a second scheme (SM2 with
-SM3, GB/T 32918) can be added here beside Ed25519 without changing the token format or old signatures."""
+"""The signature schemes a token may name. Every token records its scheme (a one-byte id in G60L2 tokens, the name
+in G60L1), so a second scheme (SM2 with SM3, GB/T 32918) can be added here beside Ed25519, with a new id, without
+changing the token format or old signatures."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ class KeyPair:
 @dataclass(frozen=True)
 class Scheme:
     name: str
+    token_id: int  # the byte naming the scheme in a G60L2 token; never reused
     generate: Callable[[], KeyPair]
     sign: Callable[[bytes, bytes], bytes]  # (private_raw, message) -> signature
     verify: Callable[[bytes, bytes, bytes], bool]  # (public_raw, signature, message) -> ok
@@ -63,10 +65,22 @@ def _ed25519_verify(public_raw: bytes, signature: bytes, message: bytes) -> bool
 
 
 SCHEMES: dict[str, Scheme] = {
-    ED25519: Scheme(name=ED25519, generate=_ed25519_generate, sign=_ed25519_sign, verify=_ed25519_verify),
+    ED25519: Scheme(name=ED25519, token_id=1, generate=_ed25519_generate, sign=_ed25519_sign, verify=_ed25519_verify),
 }
 DEFAULT_ALGORITHM = ED25519
+_BY_TOKEN_ID = {scheme.token_id: scheme.name for scheme in SCHEMES.values()}
 
 
 def scheme_get(name: str) -> Scheme | None:
     return SCHEMES.get(name)
+
+
+def algorithm_id(name: str) -> int:
+    """The token id of a scheme. Raises KeyError for a scheme this platform does not have."""
+    return SCHEMES[name].token_id
+
+
+def algorithm_name(token_id: int) -> str:
+    """The scheme a token id names; an unknown id reads "#<id>", which no scheme is called, so verification
+    answers unsupported_algorithm."""
+    return _BY_TOKEN_ID.get(token_id, f"#{token_id}")

@@ -8,18 +8,22 @@ with an English line under every Chinese one.
 from __future__ import annotations
 
 import math
+from functools import cache
 from typing import TYPE_CHECKING, Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.enums import TA_RIGHT
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
+from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Paragraph
 
 from g60.signing.chinese import capital_en, date_en, date_zh, rmb_uppercase
-from g60.signing.qr import qr_matrix
+from g60.signing.qr import qr_runs
 
 if TYPE_CHECKING:
     from g60.signing.licence_pdf import LicenceFacts
@@ -39,9 +43,31 @@ VALUE_W = PAGE_W - MARGIN - 40 - VALUE_X
 QR_SIZE = 136.0
 
 
+class Line:
+    """A text that fits on one line, drawn where a one-line Paragraph would draw it (baseline one font size
+    below the top of its leading) without ReportLab's paragraph machinery: markup parsing and line breaking
+    cost more than the drawing, and most of a licence's values are one line."""
+
+    def __init__(self, text: str, *, font: str, size: float, width: float, colour: Color, right: bool) -> None:
+        self.text, self.font, self.size, self.width, self.colour, self.right = text, font, size, width, colour, right
+        self.height = size * 1.4
+
+    def drawOn(self, c: Canvas, x: float, y: float) -> None:  # the name of the Flowable method it stands in for
+        c.setFillColor(self.colour)
+        c.setFont(self.font, self.size)
+        baseline = y + self.height - self.size
+        if self.right:
+            c.drawRightString(x + self.width, baseline, self.text)
+        else:
+            c.drawString(x, baseline, self.text)
+
+
 def paragraph(
     text: str, *, font: str, size: float, width: float, colour: Color = INK, cjk: bool = True, right: bool = False
 ) -> Any:
+    """The text wrapped to `width` (Chinese may break between any two characters), ready to drawOn."""
+    if " ".join(text.split()) == text and stringWidth(text, font, size) <= width:
+        return Line(text, font=font, size=size, width=width, colour=colour, right=right)
     style = ParagraphStyle(
         "p",
         fontName=font,
@@ -69,16 +95,40 @@ def frame(c: Canvas) -> None:
     c.setLineWidth(0.4)
     c.rect(MARGIN, MARGIN, PAGE_W - 2 * MARGIN, PAGE_H - 2 * MARGIN)
     c.setFillColor(GOLD)
+    c.addLiteral(_band_code())
+    _rosette(c, PAGE_W / 2, PAGE_H * 0.47)
+
+
+# The decoration is the same on every licence: its path operators are built once per process, not formatted
+# number by number for each document (a few hundred lozenges and 48 ellipses were a fifth of a render).
+
+
+@cache
+def _band_code() -> str:
+    """The band of gold lozenges, one path and one fill."""
+    path = PDFPathObject()
     band = MARGIN - 7.5
-    path = c.beginPath()  # one path for the whole band: a few hundred lozenges, one fill
     for x in _steps(MARGIN, PAGE_W - MARGIN, 9):
         _lozenge(path, x, band, 2.2)
         _lozenge(path, x, PAGE_H - band, 2.2)
     for y in _steps(MARGIN, PAGE_H - MARGIN, 9):
         _lozenge(path, band, y, 2.2)
         _lozenge(path, PAGE_W - band, y, 2.2)
-    c.drawPath(path, stroke=0, fill=1)
-    _rosette(c, PAGE_W / 2, PAGE_H * 0.47)
+    return f"{path.getCode()} f"
+
+
+@cache
+def _rosette_code() -> str:
+    """48 ellipses turned 7.5° apart about the origin, each stroked (what Canvas.rotate + ellipse would write)."""
+    ellipse = PDFPathObject()
+    ellipse.ellipse(-150, -42, 300, 84)
+    code = ellipse.getCode()
+    parts = []
+    for i in range(48):
+        angle = math.radians(i * 7.5)
+        cos, sin = math.cos(angle), math.sin(angle)
+        parts.append(f"q {fp_str(cos, sin, -sin, cos)} 0 0 cm {code} S Q")
+    return "\n".join(parts)
 
 
 def _rosette(c: Canvas, cx: float, cy: float) -> None:
@@ -87,11 +137,7 @@ def _rosette(c: Canvas, cx: float, cy: float) -> None:
     c.setStrokeColor(Color(0.69, 0.55, 0.24, alpha=0.12))
     c.setLineWidth(0.35)
     c.translate(cx, cy)
-    for i in range(48):
-        c.saveState()
-        c.rotate(i * 7.5)
-        c.ellipse(-150, -42, 150, 42, stroke=1, fill=0)
-        c.restoreState()
+    c.addLiteral(_rosette_code())
     c.restoreState()
 
 
@@ -111,29 +157,18 @@ def _lozenge(path: Any, x: float, y: float, r: float) -> None:
 
 def qr(c: Canvas, token: str, x: float, y: float, size: float) -> None:
     """The QR code drawn as vector squares: sharp at any zoom or print resolution, and no raster to embed."""
-    matrix = qr_matrix(token)
+    modules, runs = qr_runs(token)
     quiet = 4  # the quiet zone the QR standard asks for, in modules
-    cell = size / (len(matrix) + 2 * quiet)
+    cell = size / (modules + 2 * quiet)
     c.setFillColor(HexColor("#ffffff"))
     c.rect(x, y, size, size, stroke=0, fill=1)
     c.setFillColor(HexColor("#000000"))
     # One rectangle per run of dark modules, in module units (a transform maps them onto the page), written
-    # as literal path operators: ReportLab's per-number formatting of two thousand rectangles would take
+    # as literal path operators: ReportLab's per-number formatting of a thousand rectangles would take
     # longer than everything else on the page. Runs overlap the next row by 2 % so no hairline seams show.
-    runs = []
-    for row, line in enumerate(matrix):
-        col = 0
-        while col < len(line):
-            if not line[col]:
-                col += 1
-                continue
-            start = col
-            while col < len(line) and line[col]:
-                col += 1
-            runs.append(f"{start + quiet} {row + quiet} {col - start} 1.02 re")
     c.saveState()
     c.transform(cell, 0, 0, -cell, x, y + size)
-    c.addLiteral("\n".join(runs) + "\nf")
+    c.addLiteral("\n".join(f"{col + quiet} {row + quiet} {length} 1.02 re" for row, col, length in runs) + "\nf")
     c.restoreState()
 
 

@@ -27,7 +27,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen.canvas import Canvas
 
 from g60.signing.licence_drawing import body, footer, frame, header
-from g60.signing.tokens import PREFIX, MalformedToken, token_decode
+from g60.signing.tokens import PREFIXES, MalformedToken, token_decode
 
 DEFAULT_FONT_PATH = "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"
 TOKEN_INFO_KEY = "G60LicenceToken"  # noqa: S105 - a PDF dictionary key, not a secret
@@ -81,8 +81,26 @@ def font_path() -> Path:
 def _register_font(path: str) -> str:
     # Parsing the 17 MB collection takes a moment; it is done once per process and font file.
     name = "G60CJK-" + hashlib.sha256(path.encode()).hexdigest()[:8]
-    pdfmetrics.registerFont(TTFont(name, path, subfontIndex=0))
+    font = TTFont(name, path, subfontIndex=0)
+    _keep_tables(font.face)
+    pdfmetrics.registerFont(font)
     return name
+
+
+def _keep_tables(face: Any) -> None:
+    """Make the font's table reads return a copy made once per process. ReportLab's subsetting copies every
+    table it needs out of the font file for each subset of each document: for wqy-zenhei that is its 10 MB
+    glyph table, twice per licence (≈ 5 ms of a render). The tables never change, so one copy serves all."""
+    read = face.get_table
+    tables: dict[str, bytes] = {}
+
+    def get_table(tag: str) -> bytes:
+        table = tables.get(tag)
+        if table is None:
+            table = tables[tag] = read(tag)
+        return table
+
+    face.get_table = get_table
 
 
 def cjk_font() -> str:
@@ -167,6 +185,6 @@ def licence_pdf_extract_token(pdf: bytes) -> str:
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
         raise LicenceTokenNotFound("not a readable PDF") from exc
     for candidate in candidates:
-        if isinstance(candidate, str) and candidate.strip().startswith(PREFIX + "."):
+        if isinstance(candidate, str) and candidate.strip().startswith(tuple(p + "." for p in PREFIXES)):
             return candidate.strip()
     raise LicenceTokenNotFound("the PDF carries no G60 licence token")

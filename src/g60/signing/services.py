@@ -38,6 +38,11 @@ def _active_key(city: City) -> SigningKey | None:
     return next(iter(SigningKey.objects.filter(city_id=city.pk, retired_on__isnull=True).order_by()[:1]), None)
 
 
+def signing_key_active(*, city: str) -> bool:
+    """Does the city (by division code) have an active signing key? One cheap query, no row read."""
+    return SigningKey.objects.filter(city_id=city, retired_on__isnull=True).exists()
+
+
 def _key_create(*, acting_user: User | None, city: City) -> SigningKey:
     """A new active key for `city`; the caller holds the city's row lock and has retired any active key."""
     sequence = (SigningKey.objects.filter(city=city).aggregate(m=Max("sequence"))["m"] or 0) + 1
