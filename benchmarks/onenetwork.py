@@ -175,13 +175,16 @@ def main() -> None:
     args = parser.parse_args()
     setup()
     from django.db import connection, connections
+    from django.db.models import Max
 
     from g60.onenetwork.models import Application
     from g60.onenetwork.verification import licence_verify
     from g60.signing.verify import token_verify
 
     actors("")
-    offset = Application.objects.count() + 1000  # fresh trade names on a reused database
+    # Fresh trade names on a reused database: each run uses the indexes offset … offset + n + 2 per worker, and
+    # creates that many applications, so the next run's offset (from the highest id) starts after them.
+    offset = (Application.objects.aggregate(last=Max("pk"))["last"] or 0) + 1000
     where = os.environ["DATABASE_URL"].split("@")[-1]
     print(f"One network on {connection.vendor} ({where}), {args.n} cases, {args.workers} process(es)")
     share = args.n // args.workers
@@ -193,7 +196,7 @@ def main() -> None:
         connections.close_all()
         context = multiprocessing.get_context("fork")
         barrier = context.Manager().Barrier(args.workers)
-        jobs = [(w, offset + w * (share + 10), share, barrier) for w in range(args.workers)]
+        jobs = [(w, offset + w * (share + 2), share, barrier) for w in range(args.workers)]
         with context.Pool(args.workers) as pool:
             results = pool.map(worker, jobs)
     timings: dict[str, list[float]] = {s: [] for s in STEPS}

@@ -101,7 +101,10 @@ TEMPLATES = [
 # SQLite is the embedded default so the platform runs with nothing else installed; production and CI also
 # use PostgreSQL through DATABASE_URL.
 DATABASES = {
-    "default": database_config(env.str("DATABASE_URL", default=f"sqlite:///{PROJECT_DIR / 'var' / 'g60.sqlite3'}"))
+    "default": database_config(
+        env.str("DATABASE_URL", default=f"sqlite:///{PROJECT_DIR / 'var' / 'g60.sqlite3'}"),
+        conn_max_age=env.int("CONN_MAX_AGE", default=60),
+    )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 
 from django.db.models import Q
 from django.utils import timezone
@@ -53,7 +54,7 @@ class NameParts:
     group: bool = False
     division_in_brackets: bool = False
 
-    @property
+    @cached_property
     def industry_groups(self) -> frozenset[str]:
         groups: set[str] = set()
         rest = self.industry
@@ -109,8 +110,11 @@ def _strip_industry(rest: str) -> tuple[str, str]:
         rest = rest[: -len(term)]
 
 
+@lru_cache(maxsize=16384)
 def name_parse(name: str) -> NameParts:
-    """Split a name into its parts; parts that cannot be found are left empty (the checks then say so)."""
+    """Split a name into its parts; parts that cannot be found are left empty (the checks then say so).
+    Kept per name: every declaration compares its name with the similar names registered or reserved at the
+    authority, parsing each of them, and those are mostly the same names again and again."""
     rest = name_normalise(name)
     form = next((f for f in ALL_FORMS if rest.endswith(f) and len(rest) > len(f)), "")
     rest = rest[: len(rest) - len(form)]

@@ -115,29 +115,28 @@ def event_record(
 # --- Drafting ----------------------------------------------------------------------------------------------
 
 
-def _city(code: Any, field: str) -> City | None:
-    if code in (None, ""):
-        return None
-    if isinstance(code, City):
-        return code
-    city = City.objects.filter(pk=str(code)).first()
-    if city is None:
-        raise ValidationError({field: [_("Choose one of the nine cities of the corridor.")]})
-    return city
+def _cities(values: Mapping[str, Any]) -> dict[str, City]:
+    """The cities named by code in `values` (domicile and window), read in one query."""
+    given = [values.get(field) for field in ("domicile_city", "window_city")]
+    codes = {str(code) for code in given if code not in (None, "") and not isinstance(code, City)}
+    return City.objects.in_bulk(list(codes)) if codes else {}
 
 
 def _clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
     """Check each given field by its own rule; collect every error, naming the field."""
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
+    cities = _cities(values)
     for field, value in values.items():
         if field not in DRAFT_FIELDS:
             continue
         if field in ("domicile_city", "window_city"):
-            try:
-                clean[field] = _city(value, field)
-            except ValidationError as exc:
-                errors.update(exc.message_dict)
+            if value in (None, "") or isinstance(value, City):
+                clean[field] = value or None
+            elif str(value) in cities:
+                clean[field] = cities[str(value)]
+            else:
+                errors[field] = [_("Choose one of the nine cities of the corridor.")]
             continue
         if field == "registered_capital_wan":
             if value in (None, ""):
@@ -244,26 +243,28 @@ def _name_check(*, application: Application) -> bool:
     return application.domicile_city_id is not None
 
 
-def _name_reserve(*, application: Application, reserve: bool) -> None:
-    """Reserve the checked name at the domicile city's authority for two months (or drop the reservation)."""
+def _name_reserve(*, application: Application, reserve: bool, new: bool = False) -> None:
+    """Reserve the checked name at the domicile city's authority for two months (or drop the reservation).
+    `new`: the application was just created, so it has no reservation yet to replace."""
     if not reserve:
         NameReservation.objects.filter(application=application).delete()
         return
     now = timezone.now()
     authority = application.domicile_city_id
     assert authority is not None  # noqa: S101 - only a name with a domicile is reserved
-    NameReservation.objects.update_or_create(
-        application=application,
-        defaults={
-            "authority_id": authority,
-            "name": application.name,
-            "trade_name": application.name_trade,
-            "industry_term": application.name_industry,
-            "reserved_at": now,
-            "expires_at": now + dt.timedelta(days=NAME_RESERVATION_DAYS),
-            "released_at": None,
-        },
-    )
+    fields = {
+        "authority_id": authority,
+        "name": application.name,
+        "trade_name": application.name_trade,
+        "industry_term": application.name_industry,
+        "reserved_at": now,
+        "expires_at": now + dt.timedelta(days=NAME_RESERVATION_DAYS),
+        "released_at": None,
+    }
+    if new:
+        NameReservation.objects.create(application=application, **fields)
+    else:
+        NameReservation.objects.update_or_create(application=application, defaults=fields)
 
 
 # Foreign keys the services resolve themselves (the acting user, cities looked up by code): full_clean need not
@@ -271,8 +272,10 @@ def _name_reserve(*, application: Application, reserve: bool) -> None:
 _RESOLVED = ["applicant", "domicile_city", "window_city", "created_by", "modified_by"]
 
 
-def _lock(application: Application) -> Application:
-    return Application.objects.select_for_update().select_related("applicant").get(pk=application.pk)
+def _lock(application: Application, *, related: tuple[str, ...] = ("applicant",)) -> Application:
+    """The application re-read with its row locked until the transaction ends (only its row: `of` keeps
+    PostgreSQL from locking the joined applicant or city rows too)."""
+    return Application.objects.select_for_update(of=("self",)).select_related(*related).get(pk=application.pk)
 
 
 def _require_own_editable(user: User, application: Application) -> None:
@@ -287,7 +290,6 @@ def _require_own_editable(user: User, application: Application) -> None:
         )
 
 
-@transaction.atomic
 def application_create(
     *,
     acting_user: User,
@@ -296,13 +298,22 @@ def application_create(
 ) -> Application:
     """Start a draft for `acting_user` with whatever fields are given (each checked by its rule)."""
     require(acting_user, Action.APPLICATION_CREATE)
+    # The field checks need no lock: they run before the transaction, which on SQLite holds the database's one
+    # write lock from its first statement.
     clean = _clean_values(values)
     application = Application(applicant=acting_user, created_by=acting_user, modified_by=acting_user, **clean)
     application.full_clean(exclude=_RESOLVED, validate_unique=False)
+    with transaction.atomic():
+        return _application_create(acting_user=acting_user, application=application, shareholders=shareholders)
+
+
+def _application_create(
+    *, acting_user: User, application: Application, shareholders: Sequence[Mapping[str, Any]] | None
+) -> Application:
     reserve = _name_check(application=application)
     application.save()
     if reserve:
-        _name_reserve(application=application, reserve=True)
+        _name_reserve(application=application, reserve=True, new=True)
     if shareholders:
         Shareholder.objects.bulk_create([_with(s, application=application) for s in _shareholders_clean(shareholders)])
     event_record(application=application, actor=acting_user, step="create", to_state=application.state)
@@ -468,12 +479,22 @@ def _submit_errors(application: Application) -> dict[str, list[str]]:
 
 
 def transition_apply(
-    *, acting_user: User, application: Application, name: str, reason: str = ""
+    *,
+    acting_user: User,
+    application: Application,
+    name: str,
+    reason: str = "",
+    locked: bool = False,
+    also: Mapping[str, Any] | None = None,
 ) -> tuple[Application, bool]:
     """Lock, authorise, re-check and apply the transition `name`. Returns the application and whether anything
-    changed (a retried step whose target is already reached is a no-op). Call inside a transaction."""
+    changed (a retried step whose target is already reached is a no-op). Call inside a transaction.
+
+    `locked`: `application` was read with `_lock` in this transaction already (no second read). `also`: more
+    fields the step sets, written in the same UPDATE as the state."""
     transition = TRANSITIONS[name]
-    application = _lock(application)
+    if not locked:
+        application = _lock(application)
     _authorise(acting_user, transition, application)
     if application.state == transition.target:
         return application, False
@@ -488,7 +509,9 @@ def transition_apply(
     application.modified_by = acting_user
     if reason:
         application.last_reason = reason
-    application.save(update_fields=["state", "modified_by", "modified_on", "last_reason"])
+    for field, value in (also or {}).items():
+        setattr(application, field, value)
+    application.save(update_fields=["state", "modified_by", "modified_on", "last_reason", *(also or {})])
     event_record(
         application=application,
         actor=acting_user,
@@ -518,22 +541,31 @@ def application_submit(*, acting_user: User, application: Application) -> Applic
         errors = _submit_errors(locked)
         if errors:
             raise ValidationError(errors)
-    application, changed = transition_apply(acting_user=acting_user, application=locked, name="submit")
-    if changed:
-        application.submitted_at = timezone.now()
-        application.acceptance_due = add_working_days(local_today(), ACCEPTANCE_WORKING_DAYS)
-        application.save(update_fields=["submitted_at", "acceptance_due"])
+    application, _changed = transition_apply(
+        acting_user=acting_user,
+        application=locked,
+        name="submit",
+        locked=True,
+        also={
+            "submitted_at": timezone.now(),
+            "acceptance_due": add_working_days(local_today(), ACCEPTANCE_WORKING_DAYS),
+        },
+    )
     return application
 
 
 @transaction.atomic
 def application_accept(*, acting_user: User, application: Application) -> Application:
     """The window city's clerk accepts the papers; the domicile city's examination deadline starts."""
-    application, changed = transition_apply(acting_user=acting_user, application=application, name="accept")
-    if changed:
-        application.accepted_at = timezone.now()
-        application.examination_due = add_working_days(local_today(), EXAMINATION_WORKING_DAYS)
-        application.save(update_fields=["accepted_at", "examination_due"])
+    application, _changed = transition_apply(
+        acting_user=acting_user,
+        application=application,
+        name="accept",
+        also={
+            "accepted_at": timezone.now(),
+            "examination_due": add_working_days(local_today(), EXAMINATION_WORKING_DAYS),
+        },
+    )
     return application
 
 
@@ -559,23 +591,29 @@ def application_approve(*, acting_user: User, application: Application) -> Appli
     inside the approval would hold the city row's lock together with the audit head and the USCC sequence, and
     parallel approvals inserting rows that reference the city would deadlock on it.
     """
-    from g60.signing.services import signing_key_ensure
+    from g60.signing.services import signing_key_active, signing_key_ensure
 
-    if application.domicile_city is not None and not transaction.get_connection().in_atomic_block:
-        signing_key_ensure(city=application.domicile_city)
+    city = application.domicile_city_id
+    if city is not None and not transaction.get_connection().in_atomic_block and not signing_key_active(city=city):
+        signing_key_ensure(city=City.objects.get(pk=city))
     return _application_approve(acting_user=acting_user, application=application)
 
 
 @transaction.atomic
 def _application_approve(*, acting_user: User, application: Application) -> Application:
-    from g60.onenetwork.licensing import licence_issue
+    from g60.onenetwork.licensing import licence_issue_locked
 
-    application, changed = transition_apply(acting_user=acting_user, application=application, name="approve")
+    # The domicile city comes with the locked row: licence issue needs it (the authority).
+    application = _lock(application, related=("applicant", "domicile_city"))
+    application, changed = transition_apply(
+        acting_user=acting_user,
+        application=application,
+        name="approve",
+        locked=True,
+        also={"decided_at": timezone.now()},
+    )
     if changed:
-        application.decided_at = timezone.now()
-        application.save(update_fields=["decided_at"])
-        licence_issue(acting_user=acting_user, application=application)
-        application.refresh_from_db()
+        licence_issue_locked(acting_user=acting_user, application=application)
     return application
 
 
@@ -586,11 +624,13 @@ def _release_name(application: Application) -> None:
 @transaction.atomic
 def application_reject(*, acting_user: User, application: Application, reason: str) -> Application:
     application, changed = transition_apply(
-        acting_user=acting_user, application=application, name="reject", reason=reason
+        acting_user=acting_user,
+        application=application,
+        name="reject",
+        reason=reason,
+        also={"decided_at": timezone.now()},
     )
     if changed:
-        application.decided_at = timezone.now()
-        application.save(update_fields=["decided_at"])
         _release_name(application)
     return application
 
