@@ -26,6 +26,7 @@ EXPECTED: dict[str, tuple[set[Role], bool]] = {
     "enterprise.import": ({N, D}, False),
     "enterprise.export": ({C, E, P, N, D}, False),
     "enterprise.view_personal": ({C, E, P, D}, True),
+    "enterprise.archive": ({E, D}, True),
     "insights.manage": ({N, D}, False),
     "signing_key.rotate": ({D}, True),
 }

@@ -48,9 +48,11 @@ ACCESS_MAP: dict[str, Any] = {
     "registry:search": PUBLIC,
     "registry:detail": PUBLIC,
     "registry:export": Action.ENTERPRISE_EXPORT,
+    "registry:archive": Action.ENTERPRISE_ARCHIVE,
     "registry:import": Action.ENTERPRISE_IMPORT,
     "registry:import_job": Action.ENTERPRISE_IMPORT,
     "registry:import_errors": Action.ENTERPRISE_IMPORT,
+    "registry:import_resume": Action.ENTERPRISE_IMPORT,
 }
 # Sample arguments for URLs that take them, so every URL can be requested.
 _SOME_ID = {"public_id": "00000000-0000-4000-8000-000000000000"}
@@ -66,8 +68,10 @@ URL_KWARGS: dict[str, dict[str, Any]] = {
     "onenetwork:licence_hand_over": _SOME_ID,
     "onenetwork:licence_revoke": _SOME_ID,
     "registry:detail": {"uscc": "91320500MA1XLH608E"},
+    "registry:archive": {"uscc": "91320500MA1XLH608E"},
     "registry:import_job": {"public_id": "00000000-0000-0000-0000-000000000000"},
     "registry:import_errors": {"public_id": "00000000-0000-0000-0000-000000000000"},
+    "registry:import_resume": {"public_id": "00000000-0000-0000-0000-000000000000"},
 }
 # Namespaces with their own access machinery: Django's admin (staff login) and the API (per-operation auth,
 # tested in tests/api/).
@@ -87,6 +91,8 @@ ALLOWED_GET_STATUS = {
     "onenetwork:application_action": 405,
     "onenetwork:licence_hand_over": 405,
     "onenetwork:licence_revoke": 405,
+    "registry:archive": 405,
+    "registry:import_resume": 405,
     # No such enterprise or import job in an empty register.
     "registry:detail": 404,
     "registry:import_job": 404,

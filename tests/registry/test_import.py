@@ -159,3 +159,13 @@ def test_the_command_imports_and_reports_errors(tmp_path: Path, capsys: pytest.C
     rows = list(csv.reader(report.open(encoding="utf-8")))
     assert rows[0] == ["line", "column", "value", "rule"]
     assert rows[1][:3] == ["3", "uscc", "X"]
+
+
+def test_imported_rows_are_searchable_and_later_writes_are_indexed_again(tmp_path: Path) -> None:
+    from g60.registry.selectors import enterprise_page, enterprise_query_parse
+    from tests.registry.factories import EnterpriseFactory
+
+    run(write_csv(tmp_path / "a.csv", [GOOD]))
+    EnterpriseFactory(name="杭州芯链后来有限公司")  # an ordinary write after the bulk import
+    items, _count, _capped = enterprise_page(enterprise_query_parse({"q": "芯链"}))
+    assert sorted(e.name for e in items) == ["杭州芯链后来有限公司", "苏州华芯链科技有限公司"]

@@ -143,3 +143,32 @@ def test_counts_stop_at_the_cap(register: dict[str, object], monkeypatch: pytest
     assert (len(items), count, capped) == (1, 2, True)
     items, count, capped = enterprise_page(enterprise_query_parse({"q": "芯", "limit": "1"}))
     assert (count, capped) == (2, False)
+
+
+@pytest.mark.parametrize("probe_rows", [5, 12, 30, 1_000])
+def test_dense_and_sparse_matches_give_the_same_pages_whichever_plan(
+    monkeypatch: pytest.MonkeyPatch, probe_rows: int
+) -> None:
+    """On PostgreSQL a text search first reads PROBE_ROWS rows in register order, then falls back to the GIN
+    index (selectors._postgres_page); with windows of 5, 12 and 30 rows both paths run here. The answer must not
+    depend on the path: the first pages in register order, the right counts, the cap."""
+    from g60.registry import selectors
+
+    monkeypatch.setattr(selectors, "PROBE_ROWS", probe_rows)
+    monkeypatch.setattr(selectors, "COUNT_CAP", 12)
+    names = [f"苏州芯{i}科技有限公司" if i % 3 else f"苏州鼎{i}贸易有限公司" for i in range(40)]
+    names[5] = "苏州独一无二有限公司"
+    for name in names:
+        EnterpriseFactory(name=name)
+    dense = [n for n in names if "芯" in n]  # 26 of 40, in register order
+    sparse = [n for n in names if "鼎" in n]  # 14 of 40
+
+    def page(**params: str) -> tuple[list[str], int, bool]:
+        items, count, capped = enterprise_page(enterprise_query_parse({**params, "limit": "4"}))
+        return [e.name for e in items], count, capped
+
+    assert page(q="芯") == (dense[:4], 12, True)
+    assert page(q="芯", offset="8") == (dense[8:12], 12, True)
+    assert page(q="鼎") == (sparse[:4], 12, True)
+    assert page(q="独一无二") == (["苏州独一无二有限公司"], 1, False)
+    assert page(q="贸易", city="320500") == (sparse[:4], 12, True)

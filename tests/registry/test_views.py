@@ -116,3 +116,74 @@ def test_upload_refuses_other_files(make_user, client_for) -> None:  # type: ign
     response = client.post(reverse("registry:import"), {"file": SimpleUploadedFile("a.pdf", b"%PDF")})
     assert response.status_code == 400
     assert not ImportJob.objects.exists()
+
+
+def test_the_registering_citys_examiner_archives_and_restores(make_user, client_for) -> None:  # type: ignore[no-untyped-def]
+    enterprise = EnterpriseFactory(city_id="310117", name="松江档案测试科技有限公司")
+    url = reverse("registry:archive", kwargs={"uscc": enterprise.uscc})
+    detail = reverse("registry:detail", kwargs={"uscc": enterprise.uscc})
+    examiner = client_for(make_user(Role.EXAMINER, "310117"))
+
+    # A reason is required; nothing changes without one.
+    response = examiner.post(url, {"reason": " "}, follow=True, headers={"accept-language": "en"})
+    assert "Say why the enterprise is archived." in response.content.decode()
+    enterprise.refresh_from_db()
+    assert not enterprise.archived
+
+    examiner.post(url, {"reason": "merged into another enterprise"})
+    enterprise.refresh_from_db()
+    assert enterprise.archived and enterprise.archived_reason == "merged into another enterprise"
+    assert AuditEvent.objects.filter(action="enterprise.archive", object_id=str(enterprise.pk)).exists()
+    # Off the public register for anyone else, still there (with the way back) for the examiner.
+    assert Client().get(detail).status_code == 404
+    page = examiner.get(detail, headers={"accept-language": "en"}).content.decode()
+    assert "merged into another enterprise" in page and "Put back on the public register" in page
+
+    examiner.post(url, {"undo": "1"})
+    enterprise.refresh_from_db()
+    assert not enterprise.archived
+    assert Client().get(detail).status_code == 200
+
+
+@pytest.mark.parametrize("role, city", [("examiner", "320500"), ("clerk", "310117"), ("analyst", None)])
+def test_others_cannot_archive(make_user, client_for, role: str, city: str | None) -> None:  # type: ignore[no-untyped-def]
+    enterprise = EnterpriseFactory(city_id="310117")
+    response = client_for(make_user(Role(role), city)).post(
+        reverse("registry:archive", kwargs={"uscc": enterprise.uscc}), {"reason": "no"}
+    )
+    assert response.status_code in (403, 404)
+    enterprise.refresh_from_db()
+    assert not enterprise.archived
+
+
+def test_a_stalled_upload_is_resumed_from_the_page(make_user, client_for, settings, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from g60.registry.generator import generated_to_csv
+    from g60.registry.importing import import_job_create
+
+    settings.REGISTRY_IMPORT_IN_BACKGROUND = False
+    path = tmp_path / "gen.csv"
+    generated_to_csv(generate(12, seed=21), str(path))
+    job = import_job_create(acting_user=None, path=path)
+    client = client_for(make_user(Role.ANALYST))
+    resume = reverse("registry:import_resume", kwargs={"public_id": job.public_id})
+    page = reverse("registry:import_job", kwargs={"public_id": job.public_id})
+
+    # Running and recently touched: not stalled, no button, resuming is refused.
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.RUNNING, last_committed_line=5)
+    assert resume not in client.get(page).content.decode()
+    client.post(resume)
+    assert ImportJob.objects.get(pk=job.pk).status == ImportJobStatus.RUNNING
+    assert not Enterprise.objects.exists()
+
+    # Its process died three minutes ago after committing lines 2-5: the page offers to go on after line 5.
+    ImportJob.objects.filter(pk=job.pk).update(modified_on=timezone.now() - dt.timedelta(minutes=3))
+    assert resume in client.get(page, headers={"accept-language": "en"}).content.decode()
+    client.post(resume)
+    job.refresh_from_db()
+    assert job.status == ImportJobStatus.DONE
+    assert job.last_committed_line == 13
+    assert Enterprise.objects.count() == 8  # lines 6-13; lines 2-5 were (as if) written by the first run

@@ -44,6 +44,7 @@ class Action(StrEnum):
     ENTERPRISE_IMPORT = "enterprise.import"
     ENTERPRISE_EXPORT = "enterprise.export"
     ENTERPRISE_VIEW_PERSONAL = "enterprise.view_personal"
+    ENTERPRISE_ARCHIVE = "enterprise.archive"
     INSIGHTS_MANAGE = "insights.manage"
     SIGNING_KEY_ROTATE = "signing_key.rotate"
 
@@ -75,6 +76,8 @@ RULES: dict[Action, Rule] = {
     Action.ENTERPRISE_IMPORT: _rule(Role.ANALYST, Role.ADMIN, in_city=False),
     Action.ENTERPRISE_EXPORT: _rule(*_OFFICIALS, in_city=False),
     Action.ENTERPRISE_VIEW_PERSONAL: _rule(Role.CLERK, Role.EXAMINER, Role.IP_OFFICER, Role.ADMIN, in_city=True),
+    # Taking an enterprise off the public register (and back) is the registering city's examiners' decision.
+    Action.ENTERPRISE_ARCHIVE: _rule(Role.EXAMINER, Role.ADMIN, in_city=True),
     Action.INSIGHTS_MANAGE: _rule(Role.ANALYST, Role.ADMIN, in_city=False),
     Action.SIGNING_KEY_ROTATE: _rule(Role.ADMIN, in_city=True),
 }

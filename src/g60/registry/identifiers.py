@@ -10,7 +10,6 @@ the broken rule as a translatable message so forms and imports can say which rul
 """
 
 import datetime as dt
-import operator
 import re
 import string
 
@@ -21,10 +20,16 @@ USCC_CHARSET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 _USCC_VALUE = {ch: i for i, ch in enumerate(USCC_CHARSET)}
 _USCC_WEIGHTS = [pow(3, i, 31) for i in range(17)]
 USCC_PATTERN = re.compile(r"^[0-9A-HJ-NPQRTUWXY]{2}\d{6}[0-9A-HJ-NPQRTUWXY]{10}$")
+# Exactly 18 characters of the USCC character set: one C-level match instead of a generator per character.
+_USCC_CHARS = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 
 _ORG_WEIGHTS = [3, 7, 9, 10, 5, 8, 4, 2]
 _ORG_VALUE = {ch: int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10 for ch in string.digits + string.ascii_uppercase}
 _ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
+# value × weight of every character at every position: a check sum is then one dict lookup per character
+# (map(dict.__getitem__, tables, code) stops after the last table), about twice as fast as multiplying.
+_ORG_TABLES = [{ch: value * weight for ch, value in _ORG_VALUE.items()} for weight in _ORG_WEIGHTS]
+_USCC_TABLES = [{ch: value * weight for ch, value in _USCC_VALUE.items()} for weight in _USCC_WEIGHTS]
 _ID_CHECK = "10X98765432"
 
 
@@ -32,34 +37,44 @@ def _org_value(ch: str) -> int:
     return int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10
 
 
+# These run for every row of an import; the callers have checked the characters already.
+def _org_check(body: str) -> str:
+    c9 = 11 - sum(map(dict.__getitem__, _ORG_TABLES, body)) % 11
+    return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
+
+
+def _uscc_check(code: str) -> str:
+    """The check character of a USCC's first 17 characters (an 18th, if present, is ignored)."""
+    c18 = 31 - sum(map(dict.__getitem__, _USCC_TABLES, code)) % 31
+    return USCC_CHARSET[0 if c18 == 31 else c18]
+
+
 def org_code_check_char(body: str) -> str:
     """The GB 11714 check character of an 8-character organisation-code body."""
     if len(body) != 8 or not all(ch in _ORG_VALUE for ch in body):
         raise ValueError("an organisation-code body is 8 digits or capital letters")
-    # map() over precomputed values: this runs for every row of an import.
-    c9 = 11 - sum(map(operator.mul, map(_ORG_VALUE.__getitem__, body), _ORG_WEIGHTS)) % 11
-    return "X" if c9 == 10 else "0" if c9 == 11 else str(c9)
+    return _org_check(body)
 
 
 def uscc_check_char(first17: str) -> str:
     """The mod-31 check character (position 18) of a USCC's first 17 characters."""
     if len(first17) != 17 or any(ch not in _USCC_VALUE for ch in first17):
         raise ValueError("17 characters of the USCC character set are needed")
-    c18 = 31 - sum(map(operator.mul, map(_USCC_VALUE.__getitem__, first17), _USCC_WEIGHTS)) % 31
-    return USCC_CHARSET[0 if c18 == 31 else c18]
+    return _uscc_check(first17)
 
 
 def uscc_error(code: str) -> StrPromise | None:
     """Why `code` is not a valid USCC, or None when it is."""
     if len(code) != 18:
         return _("A Unified Social Credit Code has 18 characters.")
-    if any(ch not in _USCC_VALUE for ch in code):
+    if _USCC_CHARS.fullmatch(code) is None:
         return _("A Unified Social Credit Code uses only digits and the capital letters except I, O, S, V and Z.")
     if not code[2:8].isdigit():
         return _("Characters 3 to 8 of a Unified Social Credit Code are the six-digit division code.")
-    if org_code_check_char(code[8:16]) != code[16]:
+    # The characters are checked above, so the check characters are computed without checking them again.
+    if _org_check(code[8:16]) != code[16]:
         return _("The organisation code inside the Unified Social Credit Code (characters 9 to 17) fails its check.")
-    if uscc_check_char(code[:17]) != code[17]:
+    if _uscc_check(code) != code[17]:
         return _("The check character (the 18th) of the Unified Social Credit Code is wrong.")
     return None
 

@@ -55,8 +55,12 @@ class Enterprise(TrackedModel, ArchivableModel):
         verbose_name = _("enterprise")
         verbose_name_plural = _("enterprises")
         ordering = ["uscc"]
+        # The search's filters (docs/search.md): city + status (+ industry class) answer the most common
+        # filtered searches from the index alone, city + establishment date the "enterprises of a city founded
+        # in year Y" ones; each index is one more write per imported row, so there are no more than these.
         indexes = [
-            models.Index(fields=["city", "status"], name="enterprise_city_status"),
+            models.Index(fields=["city", "status", "industry_code"], name="enterprise_city_status_ind"),
+            models.Index(fields=["city", "established_on"], name="enterprise_city_established"),
             models.Index(fields=["industry_code"], name="enterprise_industry"),
             models.Index(fields=["established_on"], name="enterprise_established"),
         ]

@@ -11,14 +11,33 @@ import re
 
 # A run of ASCII letters/digits is one word; any other word character (CJK, ...) is a token of its own.
 _TOKEN = re.compile(r"[0-9a-z]+|[^\W0-9a-z_]")
+_ASCII_CHAR = re.compile(r"[\x00-\x7f]")
+# Every byte but a-z and 0-9 becomes a space: ASCII text splits into its words without a regex match per word.
+_ASCII_WORDS = bytes(ch if 0x30 <= ch <= 0x39 or 0x61 <= ch <= 0x7A else 0x20 for ch in range(256))
 
 
 def tokens(text: str) -> list[str]:
     return _TOKEN.findall(text.lower())
 
 
+def _joined_tokens(text: str) -> str:
+    """ " ".join(tokens(text)), with shortcuts for the two common shapes (an import computes it for every row):
+    a name of letters only and no ASCII (each character is a token) and ASCII text (the runs of a-z0-9)."""
+    lower = text.lower()
+    if lower.isascii():
+        return b" ".join(lower.encode().translate(_ASCII_WORDS).split()).decode()
+    if lower.isalpha() and _ASCII_CHAR.search(lower) is None:
+        return " ".join(lower)
+    return " ".join(_TOKEN.findall(lower))
+
+
 def search_text_for(name: str, name_en: str = "") -> str:
-    return " ".join([*tokens(name), *tokens(name_en)])
+    text = _joined_tokens(name)
+    if name_en:
+        other = _joined_tokens(name_en)
+        if other:
+            return f"{text} {other}" if text else other
+    return text
 
 
 def fts5_query(query: str) -> str | None:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from g60.accounts.models import User
+from g60.accounts.permissions import Action, require
 from g60.audit.services import audit_record
 from g60.regions.models import City
 from g60.registry.constants import EnterpriseSource, EnterpriseStatus
@@ -147,6 +148,8 @@ def enterprise_update(*, acting_user: User | None, enterprise: Enterprise, **cha
 def enterprise_archive(*, acting_user: User | None, enterprise: Enterprise, reason: str) -> Enterprise:
     """Take an enterprise off the public register (never deleted: history and references stay)."""
     row = _locked(enterprise)
+    if acting_user is not None:  # None: the system itself (imports, the one-network workflow)
+        require(acting_user, Action.ENTERPRISE_ARCHIVE, row.city_id)
     if row.archived:
         raise ValidationError({"__all__": [_("The enterprise is already archived.")]})
     if not reason.strip():
@@ -167,7 +170,10 @@ def enterprise_archive(*, acting_user: User | None, enterprise: Enterprise, reas
 
 @transaction.atomic
 def enterprise_unarchive(*, acting_user: User | None, enterprise: Enterprise) -> Enterprise:
+    """Put an archived enterprise back on the public register."""
     row = _locked(enterprise)
+    if acting_user is not None:
+        require(acting_user, Action.ENTERPRISE_ARCHIVE, row.city_id)
     if not row.archived:
         raise ValidationError({"__all__": [_("The enterprise is not archived.")]})
     before = {"archived": True, "archived_reason": row.archived_reason}

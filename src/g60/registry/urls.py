@@ -10,5 +10,7 @@ urlpatterns = [
     path("import/", views.import_upload, name="import"),
     path("import/<uuid:public_id>/", views.import_job, name="import_job"),
     path("import/<uuid:public_id>/errors.csv", views.import_errors, name="import_errors"),
+    path("import/<uuid:public_id>/resume/", views.import_resume, name="import_resume"),
     path("<str:uscc>/", views.detail, name="detail"),
+    path("<str:uscc>/archive/", views.archive, name="archive"),
 ]

@@ -2,17 +2,21 @@
 do the work."""
 
 import csv
+import datetime as dt
 import uuid
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import connection, transaction
-from django.http import FileResponse, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from g60.accounts.permissions import Action, can
 from g60.audit.services import audit_record
@@ -33,6 +37,7 @@ from g60.registry.selectors import (
     enterprise_search,
     highlight,
 )
+from g60.registry.services import enterprise_archive, enterprise_unarchive
 
 PAGE_SIZE = 20
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
@@ -82,8 +87,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @access(PUBLIC)
 def detail(request: HttpRequest, uscc: str) -> HttpResponse:
-    enterprise = enterprise_get(uscc)
+    # Officials who may archive in some city also find archived enterprises (to put them back); for anyone else
+    # an archived enterprise is off the register (404).
+    enterprise = enterprise_get(uscc, include_archived=can(request.user, Action.ENTERPRISE_ARCHIVE))
+    if enterprise.archived and not can(request.user, Action.ENTERPRISE_ARCHIVE, enterprise.city_id):
+        raise Http404(uscc)
     context = {
+        "may_archive": can(request.user, Action.ENTERPRISE_ARCHIVE, enterprise.city_id),
         "enterprise": enterprise,
         "facts": enterprise_public_facts(enterprise, request.user),
         "personal_id": enterprise_personal_id(enterprise, request.user),
@@ -92,6 +102,32 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
         "changes": enterprise.changes.all()[:20] if can(request.user, Action.ENTERPRISE_EXPORT) else [],
     }
     return render(request, "registry/detail.html", context)
+
+
+@access(Action.ENTERPRISE_ARCHIVE)
+@require_POST
+def archive(request: HttpRequest, uscc: str) -> HttpResponse:
+    """Take the enterprise off the public register, or (`undo`) put it back; the service checks the city."""
+    enterprise = enterprise_get(uscc, include_archived=True)
+    try:
+        if request.POST.get("undo"):
+            enterprise_unarchive(acting_user=request.user, enterprise=enterprise)  # type: ignore[arg-type]
+            messages.success(request, _("The enterprise is back on the public register."))
+        else:
+            enterprise_archive(
+                acting_user=request.user,  # type: ignore[arg-type]
+                enterprise=enterprise,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(request, _("The enterprise was archived: it is off the public register, not deleted."))
+    except PermissionDenied:
+        # Another city's enterprise: as if it did not exist for this user.
+        raise Http404(uscc) from None
+    except ValidationError as exc:
+        for field_messages in exc.message_dict.values():
+            for message in field_messages:
+                messages.error(request, message)
+    return redirect("registry:detail", uscc=enterprise.uscc)
 
 
 @access(Action.ENTERPRISE_EXPORT)
@@ -150,12 +186,7 @@ def import_upload(request: HttpRequest) -> HttpResponse:
             for chunk in upload.chunks():
                 out.write(chunk)
         job = import_job_create(acting_user=request.user, path=path, file_name=upload.name or path.name)  # type: ignore[arg-type]
-        if getattr(settings, "REGISTRY_IMPORT_IN_BACKGROUND", True):
-            import threading
-
-            threading.Thread(target=_run_in_background, args=(job.pk,), daemon=True).start()
-        else:
-            import_job_run(job)
+        _start(job)
         return redirect("registry:import_job", public_id=job.public_id)
     return render(request, "registry/import.html", {"jobs": _recent_jobs()})
 
@@ -164,12 +195,50 @@ def _recent_jobs() -> list[ImportJob]:
     return list(ImportJob.objects.select_related("created_by")[:10])
 
 
+# A running import commits a batch (and touches its job) every second or so; a job untouched for this long has
+# lost its process (a server restart, a killed worker) and may be resumed after its last committed line.
+STALLED_AFTER = dt.timedelta(minutes=2)
+
+
+def _stalled(job: ImportJob) -> bool:
+    if job.status == ImportJobStatus.FAILED:
+        return True
+    return job.status != ImportJobStatus.DONE and timezone.now() - job.modified_on > STALLED_AFTER
+
+
+def _start(job: ImportJob) -> None:
+    if getattr(settings, "REGISTRY_IMPORT_IN_BACKGROUND", True):
+        import threading
+
+        threading.Thread(target=_run_in_background, args=(job.pk,), daemon=True).start()
+    else:
+        import_job_run(job)
+
+
+@access(Action.ENTERPRISE_IMPORT)
+@require_POST
+def import_resume(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """Go on with a stalled or failed import after its last committed line (the same as `--resume`)."""
+    with transaction.atomic():
+        job = get_object_or_404(ImportJob.objects.select_for_update(), public_id=public_id)
+        if not _stalled(job):
+            messages.error(request, _("This import is not stalled; only a stalled or failed import can be resumed."))
+            return redirect("registry:import_job", public_id=job.public_id)
+        # Touch the job so a second click (or a second official) does not start it twice.
+        job.status = ImportJobStatus.RUNNING
+        job.save(update_fields=["status", "modified_on"])
+    _start(job)
+    messages.success(request, _("The import goes on after line %(line)d.") % {"line": job.last_committed_line})
+    return redirect("registry:import_job", public_id=job.public_id)
+
+
 @access(Action.ENTERPRISE_IMPORT)
 def import_job(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     job = get_object_or_404(ImportJob, public_id=public_id)
     context = {
         "job": job,
-        "finished": job.status in (ImportJobStatus.DONE, ImportJobStatus.FAILED),
+        "stalled": _stalled(job),
+        "finished": job.status == ImportJobStatus.DONE or _stalled(job),
         "errors": job.errors.all()[:50],
     }
     template = "registry/_job.html" if getattr(request, "htmx", False) else "registry/import_job.html"
