@@ -6,6 +6,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The actor foreign keys carry no index of their own: nothing looks records up by who created, changed or archived
+# them (the audit trail answers that), and on the register every index is one more write per imported row. The
+# price is a full scan of a table in the rare case of deleting a user, which PROTECT then refuses anyway.
+
 
 class TrackedModel(models.Model):
     """Who created and last changed a record, and when; a public UUID that does not leak row counts."""
@@ -20,6 +24,7 @@ class TrackedModel(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # the actor keys: see the note above TrackedModel
     )
     modified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -28,6 +33,7 @@ class TrackedModel(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # the actor keys: see the note above TrackedModel
     )
 
     class Meta:
@@ -46,6 +52,7 @@ class ArchivableModel(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        db_index=False,  # the actor keys: see the note above TrackedModel
     )
     archived_reason = models.TextField(_("archived reason"), blank=True)
 

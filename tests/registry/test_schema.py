@@ -1,0 +1,48 @@
+"""The register's schema after all migrations: the full-text machinery is in place and the write-only indexes
+are gone. A migration that rebuilds the enterprise table on SQLite (Django does so for most AlterFields) would
+drop the FTS5 triggers silently; this is the test that notices."""
+
+import pytest
+from django.db import connection
+
+from g60.registry.models import Enterprise
+from g60.registry.selectors import EnterpriseQuery, enterprise_search
+from tests.registry.factories import EnterpriseFactory
+
+pytestmark = pytest.mark.django_db
+TABLE = "registry_enterprise"
+
+
+def _single_column_indexes() -> dict[str, list[str]]:
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, TABLE)
+    return {name: info["columns"] for name, info in constraints.items() if info["index"] and len(info["columns"]) == 1}
+
+
+def test_full_text_index_follows_writes() -> None:
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s", [TABLE])
+            triggers = {name for (name,) in cursor.fetchall()}
+        assert triggers == {"registry_enterprise_fts_ai", "registry_enterprise_fts_ad", "registry_enterprise_fts_au"}
+    else:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT is_generated FROM information_schema.columns WHERE table_name = %s AND column_name = %s",
+                [TABLE, "search_vector"],
+            )
+            assert cursor.fetchone() == ("ALWAYS",)
+    # And the index answers for a row written after the migrations.
+    enterprise = EnterpriseFactory(name="苏州纵横星链科技有限公司")
+    assert list(enterprise_search(EnterpriseQuery(q="横星"))) == [enterprise]
+
+
+def test_write_only_indexes_are_gone_and_search_indexes_stay() -> None:
+    columns = [tuple(c) for c in _single_column_indexes().values()]
+    for column in ("created_by_id", "modified_by_id", "archived_by_id", "city_id"):
+        assert (column,) not in columns, column
+    # One index on the name (for sorting), not two.
+    assert columns.count(("name",)) == 1
+    assert ("industry_code",) in columns
+    assert ("established_on",) in columns
+    assert Enterprise._meta.get_field("uscc").unique
