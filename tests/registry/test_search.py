@@ -170,5 +170,7 @@ def test_dense_and_sparse_matches_give_the_same_pages_whichever_plan(
     assert page(q="芯") == (dense[:4], 12, True)
     assert page(q="芯", offset="8") == (dense[8:12], 12, True)
     assert page(q="鼎") == (sparse[:4], 12, True)
+    assert page(q="鼎", offset="4") == (sparse[4:8], 12, True)
+    assert page(q="鼎", offset="12") == (sparse[12:14], 12, True)
     assert page(q="独一无二") == (["苏州独一无二有限公司"], 1, False)
     assert page(q="贸易", city="320500") == (sparse[:4], 12, True)
