@@ -138,6 +138,10 @@ def test_the_registering_citys_examiner_archives_and_restores(make_user, client_
     assert Client().get(detail).status_code == 404
     page = examiner.get(detail, headers={"accept-language": "en"}).content.decode()
     assert "merged into another enterprise" in page and "Put back on the public register" in page
+    # The archive form is on the page once, in its body, not in the page title.
+    title = page.split("<title>", 1)[1].split("</title>", 1)[0]
+    assert "form" not in title and enterprise.name in title
+    assert page.count('class="reg-archive"') == 1
 
     examiner.post(url, {"undo": "1"})
     enterprise.refresh_from_db()
