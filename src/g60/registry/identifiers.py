@@ -33,10 +33,6 @@ _USCC_TABLES = [{ch: value * weight for ch, value in _USCC_VALUE.items()} for we
 _ID_CHECK = "10X98765432"
 
 
-def _org_value(ch: str) -> int:
-    return int(ch) if ch.isdigit() else ord(ch) - ord("A") + 10
-
-
 # These run for every row of an import; the callers have checked the characters already.
 def _org_check(body: str) -> str:
     c9 = 11 - sum(map(dict.__getitem__, _ORG_TABLES, body)) % 11

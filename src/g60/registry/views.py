@@ -90,10 +90,11 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
     # Officials who may archive in some city also find archived enterprises (to put them back); for anyone else
     # an archived enterprise is off the register (404).
     enterprise = enterprise_get(uscc, include_archived=can(request.user, Action.ENTERPRISE_ARCHIVE))
-    if enterprise.archived and not can(request.user, Action.ENTERPRISE_ARCHIVE, enterprise.city_id):
+    may_archive = can(request.user, Action.ENTERPRISE_ARCHIVE, enterprise.city_id)
+    if enterprise.archived and not may_archive:
         raise Http404(uscc)
     context = {
-        "may_archive": can(request.user, Action.ENTERPRISE_ARCHIVE, enterprise.city_id),
+        "may_archive": may_archive,
         "enterprise": enterprise,
         "facts": enterprise_public_facts(enterprise, request.user),
         "personal_id": enterprise_personal_id(enterprise, request.user),
@@ -235,10 +236,11 @@ def import_resume(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @access(Action.ENTERPRISE_IMPORT)
 def import_job(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     job = get_object_or_404(ImportJob, public_id=public_id)
+    stalled = _stalled(job)
     context = {
         "job": job,
-        "stalled": _stalled(job),
-        "finished": job.status == ImportJobStatus.DONE or _stalled(job),
+        "stalled": stalled,
+        "finished": job.status == ImportJobStatus.DONE or stalled,
         "errors": job.errors.all()[:50],
     }
     template = "registry/_job.html" if getattr(request, "htmx", False) else "registry/import_job.html"
