@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, QuerySet
 from django.utils import timezone
 
 from g60.accounts.models import User
@@ -33,14 +33,19 @@ def _key_snapshot(key: SigningKey) -> dict[str, Any]:
     }
 
 
+def _active_keys(city_code: str) -> QuerySet[SigningKey]:
+    """The city's active key: at most one row (a constraint), unordered."""
+    return SigningKey.objects.filter(city_id=city_code, retired_on__isnull=True).order_by()
+
+
 def _active_key(city: City) -> SigningKey | None:
-    # At most one row matches (one active key per city); no ORDER BY: this runs for every signature.
-    return next(iter(SigningKey.objects.filter(city_id=city.pk, retired_on__isnull=True).order_by()[:1]), None)
+    # No ORDER BY (at most one row matches): this runs for every signature.
+    return next(iter(_active_keys(city.pk)[:1]), None)
 
 
 def signing_key_active(*, city: str) -> bool:
     """Does the city (by division code) have an active signing key? One cheap query, no row read."""
-    return SigningKey.objects.filter(city_id=city, retired_on__isnull=True).exists()
+    return _active_keys(city).exists()
 
 
 def _key_create(*, acting_user: User | None, city: City) -> SigningKey:
@@ -96,7 +101,7 @@ def signing_key_rotate(*, acting_user: User, city: City) -> SigningKey:
     token signed before still verifies; new tokens are signed with the new key."""
     require(acting_user, Action.SIGNING_KEY_ROTATE, city)
     _lock_city(city)
-    old = SigningKey.objects.select_for_update().filter(city=city, retired_on__isnull=True).first()
+    old = _active_keys(city.pk).select_for_update().first()
     if old is not None:
         before = _key_snapshot(old)
         old.retired_on = timezone.now()
