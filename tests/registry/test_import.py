@@ -1,12 +1,15 @@
 """The import: every column's rule reported with its line, bad rows never written, idempotent re-import, resume."""
 
 import csv
+import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from g60.audit.models import AuditEvent
+from g60.regions.models import City
 from g60.registry.constants import ImportJobStatus
 from g60.registry.generator import SHOWCASE, generate, generated_to_csv
 from g60.registry.importing import COLUMNS, import_job_create, import_job_run
@@ -169,3 +172,60 @@ def test_imported_rows_are_searchable_and_later_writes_are_indexed_again(tmp_pat
     EnterpriseFactory(name="杭州芯链后来有限公司")  # an ordinary write after the bulk import
     items, _count, _capped = enterprise_page(enterprise_query_parse({"q": "芯链"}))
     assert sorted(e.name for e in items) == ["杭州芯链后来有限公司", "苏州华芯链科技有限公司"]
+
+
+# Edge cases for each column: the import's fast check (importing._row_checker) must never accept a row that
+# validate_row refuses, and where it accepts one, it must prepare the same values.
+EDGES: dict[str, list[str]] = {
+    "uscc": ["", SHOWCASE[0].uscc[:-1] + ("0" if SHOWCASE[0].uscc[-1] != "0" else "1"), SHOWCASE[0].uscc.lower()],
+    "name": ["", "名" * 200, "名" * 201],
+    "legal_representative": ["", "张" * 64, "张" * 65],
+    "address": ["", "路" * 255, "路" * 256],
+    "city_code": ["320500", "320501", ""],
+    "type": ["branch", "Company", ""],
+    "status": ["revoked", "gone", ""],
+    "established_on": ["2019-02-28", "2019-02-30", "2019-2-28", "9999-01-01", "20190228", ""],
+    "registered_capital_wan": [
+        "0",
+        "00001",
+        "1.5",
+        "1.",
+        ".5",
+        "1.23456",
+        "99999999999999.9999",
+        "100000000000000",
+        "-1",
+        "1e3",
+        "NaN",
+        "",
+    ],
+    "industry_code": ["C3973", "A0100", "C0100", "Z1234", "c3973", ""],
+}
+
+
+@pytest.mark.parametrize("column, value", [(c, v) for c, values in EDGES.items() for v in values])
+def test_fast_check_accepts_only_what_validate_row_accepts(column: str, value: str) -> None:
+    from g60.registry.importing import _prepared_from_values, _row_checker, validate_row
+
+    row = {**GOOD, "name_en": "", column: value}
+    header = [*COLUMNS, "name_en"]
+    cities = set(City.objects.values_list("code", flat=True))
+    today = dt.date.today().isoformat()  # noqa: DTZ011 - a calendar date, as the reader uses
+    fast = _row_checker(header, cities)([row[name] for name in header], today)
+    values, errors = validate_row(2, row, cities)
+    if fast is not None:
+        assert values is not None, (column, value, errors)
+        slow = _prepared_from_values(values)
+        assert fast[:7] == slow[:7] and fast[8:] == slow[8:]  # all but the capital's spelling
+        assert Decimal(fast[7]) == Decimal(slow[7])
+
+
+def test_fast_check_takes_the_common_row() -> None:
+    """The fast check is not vacuous: a plainly valid row is prepared without validate_row."""
+    from g60.registry.importing import _row_checker
+
+    header = [*COLUMNS, "name_en"]
+    cities = set(City.objects.values_list("code", flat=True))
+    row = {**GOOD, "name_en": "Suzhou Huaxinlian Technology Co., Ltd."}
+    prepared = _row_checker(header, cities)([row[name] for name in header], dt.date.today().isoformat())  # noqa: DTZ011
+    assert prepared is not None and prepared[0] == GOOD["uscc"]
