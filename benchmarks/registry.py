@@ -60,16 +60,6 @@ def env_for(url: str) -> dict[str, str]:
     return env
 
 
-def create_postgres_database(url: str) -> None:
-    """Create the benchmark's PostgreSQL database when it does not exist yet (its tables are emptied anyway)."""
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        if conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone() is None:
-            conn.execute(f'CREATE DATABASE "{name}"')
-
-
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -138,6 +128,9 @@ def main() -> None:
     env = env_for(url)
     os.environ.update(env)
     if url.startswith("postgres"):
+        sys.path.insert(0, str(ROOT / "benchmarks"))
+        from onenetwork import create_postgres_database
+
         create_postgres_database(url)
     import django
 
