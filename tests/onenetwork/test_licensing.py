@@ -183,6 +183,21 @@ def test_revocation(django_capture_on_commit_callbacks) -> None:  # type: ignore
     assert result.facts is not None and result.facts["revoked_on"]
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_prepared_lookup_sees_revocation_and_survives_a_new_connection(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
+    # On PostgreSQL the lookup is a statement prepared once per connection: it must read current rows (not a
+    # cached answer) and be prepared again on a new connection, where the old statement does not exist.
+    from django.db import connection
+
+    licence = issued(django_capture_on_commit_callbacks)
+    assert all(licence_verify(token=licence.token).valid for _ in range(8))
+    licensing.licence_revoke(acting_user=official(Role.EXAMINER, SONGJIANG), licence=licence, reason="虚假登记")
+    assert licence_verify(token=licence.token).reason == "revoked"
+    connection.close()
+    assert licence_verify(token=licence.token).reason == "revoked"
+    assert licence_verify(token=licence.token[:-3] + "AAA").valid is False
+
+
 def test_hand_over_by_the_window_clerk(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
     from django.core.exceptions import PermissionDenied
 
