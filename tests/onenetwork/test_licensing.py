@@ -185,7 +185,7 @@ def test_revocation(django_capture_on_commit_callbacks) -> None:  # type: ignore
 
 @pytest.mark.django_db(transaction=True)
 def test_the_prepared_lookup_sees_revocation_and_survives_a_new_connection(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]
-    # On PostgreSQL the lookup is a statement prepared once per connection: it must read current rows (not a
+    # On PostgreSQL the lookup becomes a prepared statement of its connection: it must read current rows (not a
     # cached answer) and be prepared again on a new connection, where the old statement does not exist.
     from django.db import connection
 
