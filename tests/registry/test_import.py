@@ -2,6 +2,7 @@
 
 import csv
 import datetime as dt
+import uuid
 from decimal import Decimal
 from pathlib import Path
 
@@ -52,6 +53,16 @@ def test_a_good_row_is_written(tmp_path: Path) -> None:
     assert enterprise.name == GOOD["name"]
     assert str(enterprise.registered_capital_wan) == "5000.0000"
     assert enterprise.search_text.startswith("苏 州 华 芯 链")
+
+
+def test_imported_rows_get_time_ordered_unique_public_ids(tmp_path: Path) -> None:
+    # Version 7 UUIDs in insert order (docs/search.md: ordered ids append to the public_id index).
+    rows = [{**GOOD, "uscc": g.uscc, "name": g.name} for g in generate(30, seed=7)]
+    run(write_csv(tmp_path / "many.csv", rows))
+    ids = list(Enterprise.objects.order_by("id").values_list("public_id", flat=True))
+    assert len(ids) == len(set(ids)) == 30
+    assert {u.version for u in ids} == {7} and {u.variant for u in ids} == {uuid.RFC_4122}
+    assert ids == sorted(ids, key=lambda u: u.hex)
 
 
 @pytest.mark.parametrize(
