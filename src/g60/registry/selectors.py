@@ -4,12 +4,12 @@ pages, the API and the export, and what each kind of user may see of an enterpri
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import RawSQL
 from django.http import Http404
@@ -150,17 +150,23 @@ def _is_uscc_prefix(q: str) -> bool:
     return bool(_USCC_PREFIX.match(q)) and any(ch.isdigit() for ch in q)
 
 
-def _text_match(queryset: QuerySet[Enterprise], q: str) -> QuerySet[Enterprise]:
-    """Rows whose name (or English name) holds `q`: a phrase query on the per-character index."""
+# The same test as the GIN index's, on an expression the index cannot answer (it indexes the bare column): the
+# planner then reads rows in primary-key or table order and stops at the LIMIT (see _postgres_page). A planner
+# setting (enable_bitmapscan) would do the same but needs a transaction around the query: three more round trips.
+_UNINDEXED_TEXT_MATCH = "coalesce(registry_enterprise.search_vector, ''::tsvector) @@ to_tsquery('simple', %s)"
+_INDEXED_TEXT_MATCH = "registry_enterprise.search_vector @@ to_tsquery('simple', %s)"
+
+
+def _text_match(queryset: QuerySet[Enterprise], q: str, *, text_index: bool = True) -> QuerySet[Enterprise]:
+    """Rows whose name (or English name) holds `q`: a phrase query on the per-character index (PostgreSQL:
+    `text_index=False` tests the phrase row by row instead)."""
     if connection.vendor == "postgresql":
         text = tsquery(q)
         if text is None:
             return queryset.none()
-        return queryset.extra(
-            # search_vector: to_tsvector('simple', search_text), stored (migration registry/0005).
-            where=["registry_enterprise.search_vector @@ to_tsquery('simple', %s)"],
-            params=[text],
-        )
+        # search_vector: to_tsvector('simple', search_text), stored (migration registry/0005).
+        where = _INDEXED_TEXT_MATCH if text_index else _UNINDEXED_TEXT_MATCH
+        return queryset.extra(where=[where], params=[text])  # noqa: S610 - a fixed clause; the query is a parameter
     fts = fts5_query(q)
     if fts is None:
         return queryset.none()
@@ -187,8 +193,9 @@ def _indexed_filter(
     return queryset.extra(where=[f"+registry_enterprise.{column} {sql_op} %s"], params=[value])  # noqa: S610
 
 
-def enterprise_search(query: EnterpriseQuery) -> QuerySet[Enterprise]:
-    """The public register's enterprises matching the query (archived ones are off the register), sorted."""
+def enterprise_search(query: EnterpriseQuery, *, text_index: bool = True) -> QuerySet[Enterprise]:
+    """The public register's enterprises matching the query (archived ones are off the register), sorted.
+    `text_index=False`: PostgreSQL tests a text query row by row (see _postgres_page)."""
     queryset = Enterprise.objects.filter(archived=False).select_related("city")
     q = query.q
     fts_driven = False
@@ -198,7 +205,7 @@ def enterprise_search(query: EnterpriseQuery) -> QuerySet[Enterprise]:
             # A range on the unique index (works under any collation), then the exact prefix test.
             queryset = queryset.filter(uscc__gte=upper, uscc__lt=upper + "\uffff", uscc__startswith=upper)
         else:
-            queryset = _text_match(queryset, q)
+            queryset = _text_match(queryset, q, text_index=text_index)
             fts_driven = "fts_rowid" in queryset.query.extra
     if query.city:
         queryset = _indexed_filter(queryset, fts_driven, "city_id", "exact", query.city)
@@ -238,16 +245,22 @@ def enterprise_search(query: EnterpriseQuery) -> QuerySet[Enterprise]:
 # rechecked, measured on a million rows: the two cross near 1.2 %).
 PROBE_ROWS = 10_000
 DENSE_SHARE = 0.015
-T = TypeVar("T")
 
 
-def _without_bitmaps(run: Callable[[], T]) -> T:
-    """`run` with PostgreSQL's bitmap scans off, so it reads rows in primary-key order (GIN indexes, reachable only
-    through bitmap scans, are not used)."""
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL enable_bitmapscan = off")
-        return run()
+# The register's first id, per process. A stale value is never wrong, only slower: ids only grow, so if the first
+# rows were deleted since, the probe window holds fewer rows and a sparse search falls back to the GIN index.
+_first_id: tuple[float, int | None] = (0.0, None)
+FIRST_ID_SECONDS = 60.0
+
+
+def _register_first_id() -> int | None:
+    global _first_id
+    read_at, first_id = _first_id
+    now = time.monotonic()
+    if first_id is None or now - read_at > FIRST_ID_SECONDS:
+        first_id = Enterprise.objects.order_by("id").values_list("id", flat=True).first()
+        _first_id = (now, first_id)
+    return first_id
 
 
 def _postgres_page(
@@ -265,14 +278,17 @@ def _postgres_page(
     the GIN index answers.
     """
     need = query.offset + query.limit
-    first_id = Enterprise.objects.order_by("id").values_list("id", flat=True).first()
+    first_id = _register_first_id()
     if first_id is not None:
         # A range of PROBE_ROWS ids holds at most PROBE_ROWS rows; finding the PROBE_ROWS-th row itself (an
         # OFFSET on the primary key) took 4 ms of every search on a million rows.
-        window = queryset.filter(id__lt=first_id + PROBE_ROWS)
-        items = _without_bitmaps(lambda: list(window[query.offset : need]))
+        window = enterprise_search(query, text_index=False).filter(id__lt=first_id + PROBE_ROWS)
+        items = list(window[query.offset : need])
         if len(items) == query.limit:
-            return items, need / (items[-1].id - first_id + 1), None
+            # The span is positive unless the cached first id is from before the register was emptied and
+            # refilled with a restarted sequence (tests, demo resets); then the share is unknown.
+            span = items[-1].id - first_id + 1
+            return items, (need / span if span > 0 else None), None
     if need > COUNT_CAP + 1:
         return list(queryset[query.offset : need]), None, None
     # Sparse matches: one pass of the GIN index gives the ids of the first COUNT_CAP + 1 matches in register
@@ -298,11 +314,10 @@ def enterprise_page(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool
     if counted is not None:
         return items, min(counted, COUNT_CAP), counted > COUNT_CAP
 
-    def capped_count() -> int:
-        return queryset.order_by()[: COUNT_CAP + 1].count()
-
     # Dense matches are counted by reading rows until COUNT_CAP of them match; sparse ones from the GIN index.
-    count = _without_bitmaps(capped_count) if share is not None and share >= DENSE_SHARE else capped_count()
+    dense = share is not None and share >= DENSE_SHARE
+    counted_in = enterprise_search(query, text_index=False) if dense else queryset
+    count = counted_in.order_by()[: COUNT_CAP + 1].count()
     return items, min(count, COUNT_CAP), count > COUNT_CAP
 
 
