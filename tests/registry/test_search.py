@@ -21,6 +21,14 @@ def names(**params: str) -> list[str]:
     return sorted(e.name for e in items)
 
 
+@pytest.fixture(autouse=True)
+def fresh_first_id(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The PostgreSQL search caches the register's first id per process; each test has its own rows.
+    from g60.registry import selectors
+
+    monkeypatch.setattr(selectors, "_first_id", (0.0, None))
+
+
 @pytest.fixture
 def register() -> dict[str, object]:
     return {
@@ -174,3 +182,23 @@ def test_dense_and_sparse_matches_give_the_same_pages_whichever_plan(
     assert page(q="鼎", offset="12") == (sparse[12:14], 12, True)
     assert page(q="独一无二") == (["苏州独一无二有限公司"], 1, False)
     assert page(q="贸易", city="320500") == (sparse[:4], 12, True)
+
+
+@pytest.mark.parametrize("stale", [-1_000_000, -3, 0, 4, 7, 1_000_000])
+def test_a_stale_cached_first_id_changes_no_answer(monkeypatch: pytest.MonkeyPatch, stale: int) -> None:
+    """The first id is cached for a minute (PostgreSQL): rows deleted since (a smaller cached id) or a register
+    emptied and refilled with a restarted sequence (a larger one) may slow a search, never change its answer."""
+    import time
+
+    from g60.registry import selectors
+
+    monkeypatch.setattr(selectors, "PROBE_ROWS", 6)
+    names = [f"苏州芯{i}科技有限公司" for i in range(10)]
+    first = EnterpriseFactory(name=names[0])
+    for name in names[1:]:
+        EnterpriseFactory(name=name)
+    monkeypatch.setattr(selectors, "_first_id", (time.monotonic(), first.pk + stale))
+    items, count, capped = enterprise_page(enterprise_query_parse({"q": "芯", "limit": "4"}))
+    assert ([e.name for e in items], count, capped) == (names[:4], 10, False)
+    items, count, capped = enterprise_page(enterprise_query_parse({"q": "芯", "limit": "4", "offset": "8"}))
+    assert ([e.name for e in items], count, capped) == (names[8:], 10, False)
