@@ -264,9 +264,10 @@ def _register_first_id() -> int | None:
 
 
 def _postgres_page(
-    queryset: QuerySet[Enterprise], query: EnterpriseQuery
+    queryset: QuerySet[Enterprise], in_order: QuerySet[Enterprise], query: EnterpriseQuery
 ) -> tuple[list[Enterprise], float | None, int | None]:
-    """The page of a PostgreSQL text search in register order, the share of rows that match (None: unknown) and,
+    """The page of a PostgreSQL text search in register order (`in_order`: the same search testing the phrase row
+    by row), the share of rows that match (None: unknown) and,
     when the GIN index answered, the number of matches up to COUNT_CAP + 1 (None: not counted yet).
 
     The GIN index finds every match before anything is sorted or counted: right for a rare name (华芯链科技, 5
@@ -282,7 +283,7 @@ def _postgres_page(
     if first_id is not None:
         # A range of PROBE_ROWS ids holds at most PROBE_ROWS rows; finding the PROBE_ROWS-th row itself (an
         # OFFSET on the primary key) took 4 ms of every search on a million rows.
-        window = enterprise_search(query, text_index=False).filter(id__lt=first_id + PROBE_ROWS)
+        window = in_order.filter(id__lt=first_id + PROBE_ROWS)
         items = list(window[query.offset : need])
         if len(items) == query.limit:
             # The span is positive unless the cached first id is from before the register was emptied and
@@ -302,11 +303,13 @@ def _postgres_page(
 def enterprise_page(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool]:
     """One page of results, the number of matches (at most COUNT_CAP) and whether the count was capped."""
     queryset = enterprise_search(query)
+    in_order: QuerySet[Enterprise] | None = None
     share: float | None = None
     counted: int | None = None
     text = bool(query.q) and not _is_uscc_prefix(query.q.upper())
     if connection.vendor == "postgresql" and text and not query.sort:
-        items, share, counted = _postgres_page(queryset, query)
+        in_order = enterprise_search(query, text_index=False)
+        items, share, counted = _postgres_page(queryset, in_order, query)
     else:
         items = list(queryset[query.offset : query.offset + query.limit])
     if query.offset == 0 and len(items) < query.limit:
@@ -315,8 +318,8 @@ def enterprise_page(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool
         return items, min(counted, COUNT_CAP), counted > COUNT_CAP
 
     # Dense matches are counted by reading rows until COUNT_CAP of them match; sparse ones from the GIN index.
-    dense = share is not None and share >= DENSE_SHARE
-    counted_in = enterprise_search(query, text_index=False) if dense else queryset
+    dense = in_order is not None and share is not None and share >= DENSE_SHARE
+    counted_in = in_order if dense and in_order is not None else queryset  # (mypy cannot narrow through `dense`)
     count = counted_in.order_by()[: COUNT_CAP + 1].count()
     return items, min(count, COUNT_CAP), count > COUNT_CAP
 
