@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from g60.accounts.permissions import Action, can
+from g60.core.query_plans import custom_plans
 from g60.registry.constants import EnterpriseStatus
 from g60.registry.identifiers import USCC_CHARSET, mask_resident_id
 from g60.registry.industry import SECTION_BY_LETTER
@@ -302,6 +303,12 @@ def _postgres_page(
 
 def enterprise_page(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool]:
     """One page of results, the number of matches (at most COUNT_CAP) and whether the count was capped."""
+    # The plan depends on the values (how common the text is, how wide a range): see g60.core.query_plans.
+    with custom_plans():
+        return _page_and_count(query)
+
+
+def _page_and_count(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool]:
     queryset = enterprise_search(query)
     in_order: QuerySet[Enterprise] | None = None
     share: float | None = None
