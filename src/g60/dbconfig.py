@@ -39,6 +39,8 @@ def database_config(url: str, *, conn_max_age: int = 60) -> dict[str, Any]:
     config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
+        # Django's backend with write transactions queued on a file lock (g60/sqlite_backend/base.py).
+        config["ENGINE"] = "g60.sqlite_backend"
         if config["NAME"] not in ("", ":memory:"):
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     elif config["ENGINE"] == "django.db.backends.postgresql":

@@ -1,0 +1,92 @@
+"""Django's SQLite backend, with write transactions queued on an operating-system lock.
+
+SQLite lets one writer in at a time. A second writer's BEGIN IMMEDIATE fails with SQLITE_BUSY, and SQLite's busy
+handler then sleeps and retries after 1, 2, 5, 10, 15, 20, 25 ... ms: with several processes writing (gunicorn
+workers, an import beside the web), a waiting writer mostly sleeps while the lock is already free, and the cores
+idle. Here every transaction first takes an exclusive lock on a file beside the database (flock), retried every
+0.5 ms, and begins once it has it. Two processes running one-network cases: ≈10 % more cases per second
+(`benchmarks/onenetwork.py --workers 2`, 19.6 → 21.6/s, three runs each, 2026-12-01).
+
+The lock is only a queue in front of SQLite's own lock, never a replacement: a writer that does not wait for it
+(another program, a statement outside a transaction) still meets SQLite's lock and busy timeout; a writer that
+cannot get the file lock within the timeout gets SQLite's own error ("database is locked").
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import time
+from typing import Any
+
+from django.db.backends.sqlite3 import base
+
+# A blocking flock() would wait forever, where SQLite gives up after its busy timeout: a thread holding a
+# transaction while it waits for another thread that wants one would hang instead of failing. So the wait is a
+# series of non-blocking attempts, 0.5 ms apart (a sleep far shorter than the busy handler's), up to the timeout.
+_RETRY_SECONDS = 0.0005
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    return True
+
+
+class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._writer_lock: int | None = None  # the lock file's descriptor while this connection holds the lock
+
+    def _writer_lock_path(self) -> str | None:
+        if self.is_in_memory_db():
+            return None
+        return f"{self.settings_dict['NAME']}.writer-lock"
+
+    def _take_writer_lock(self) -> None:
+        path = self._writer_lock_path()
+        if path is None or self._writer_lock is not None:
+            return
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        deadline = time.monotonic() + float(self.settings_dict["OPTIONS"].get("timeout", 5))
+        while not _try_lock(fd):
+            if time.monotonic() > deadline:
+                os.close(fd)
+                # What SQLite itself answers when its busy timeout runs out.
+                with self.wrap_database_errors:
+                    raise self.Database.OperationalError("database is locked")
+            time.sleep(_RETRY_SECONDS)
+        self._writer_lock = fd
+
+    def _release_writer_lock(self) -> None:
+        fd, self._writer_lock = self._writer_lock, None
+        if fd is not None:
+            os.close(fd)  # closing the descriptor releases its lock
+
+    def _start_transaction_under_autocommit(self) -> None:
+        self._take_writer_lock()
+        try:
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]  # private hooks the stubs leave out
+        except BaseException:
+            self._release_writer_lock()
+            raise
+
+    def _commit(self) -> None:
+        try:
+            super()._commit()  # type: ignore[misc]
+        finally:
+            self._release_writer_lock()
+
+    def _rollback(self) -> None:
+        try:
+            super()._rollback()  # type: ignore[misc]
+        finally:
+            self._release_writer_lock()
+
+    def _close(self) -> None:
+        try:
+            super()._close()  # type: ignore[misc]
+        finally:
+            self._release_writer_lock()
