@@ -169,3 +169,44 @@ def test_an_expired_reservation_no_longer_blocks() -> None:
     )
     NameReservation.objects.filter(application=application).update(expires_at=timezone.now() - dt.timedelta(days=1))
     assert name_check(name="嘉兴远帆信息技术有限公司", form_type="company", domicile_code=JIAXING).ok
+
+
+def test_an_identical_name_is_found_among_more_than_500_names_sharing_part_of_it() -> None:
+    # 600 names in Jiaxing hold a part of the trade name 天上地下 (天上, 地下); the identical one comes last in
+    # both register and USCC order, so a check that compared only the first 500 similar names would miss it.
+    from g60.registry.generator import _org_body
+    from g60.registry.identifiers import uscc_build
+    from g60.registry.search_text import search_text_for
+
+    chars = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土山川林"
+    names = [f"嘉兴天上{a}{b}汽车销售有限公司" for a in chars for b in chars][:300]
+    names += [f"嘉兴{a}{b}地下汽车销售有限公司" for a in chars for b in chars][:300]
+    jiaxing = City.objects.get(code=JIAXING)
+    # Registered first: a similar name (a warning) is compared when among the first 500 similar names.
+    _registered(
+        "嘉兴天上汽车销售有限公司", uscc=uscc_build(authority="9", kind="1", division=JIAXING, org_body="00000000")
+    )
+    Enterprise.objects.bulk_create(
+        Enterprise(
+            uscc=uscc_build(authority="9", kind="1", division=JIAXING, org_body=_org_body(n, 11)),
+            name=name,
+            search_text=search_text_for(name),
+            type="company",
+            city=jiaxing,
+            established_on=dt.date(2020, 1, 1),
+            registered_capital_wan=Decimal(100),
+            legal_representative="王五",
+            industry_code="F5123",
+            address="嘉兴市南湖区",
+            source="import",
+        )
+        for n, name in enumerate(names)
+    )
+    _registered(
+        "嘉兴天上地下汽车销售有限公司", uscc=uscc_build(authority="9", kind="1", division=JIAXING, org_body="YYYYYYYY")
+    )
+    assert Enterprise.objects.order_by("-uscc").first().name == "嘉兴天上地下汽车销售有限公司"  # type: ignore[union-attr]
+    result = name_check(name="浙江天上地下汽车销售有限公司", form_type="company", domicile_code=JIAXING)
+    assert [i.code for i in result.errors] == ["identical_name"]
+    # A trade name that is a part of it (天上) is still found, as a warning.
+    assert "嘉兴天上汽车销售有限公司" in " ".join(i.message for i in result.warnings if i.code == "similar_contains")

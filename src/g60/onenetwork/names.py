@@ -319,21 +319,19 @@ def _conflict_issues(
     parts: NameParts, *, domicile_code: str, exclude_application_id: int | None
 ) -> Iterable[NameIssue]:
     from g60.onenetwork.models import NameReservation
-    from g60.registry.models import Enterprise
+    from g60.registry.selectors import enterprise_names_containing
 
     trade = parts.trade_name
     if len(trade) < 2:
         return
     pieces = _substrings(trade)
-    name_filter = Q(name__contains=trade)
-    for piece in sorted(pieces):
-        name_filter |= Q(name__contains=piece)
     # Names registered at the same authority (the registry) and names reserved there for other applications.
-    candidates: list[str] = list(
-        Enterprise.objects.filter(city_id=domicile_code, archived=False)
-        .filter(name_filter)
-        .values_list("name", flat=True)[:500]
-    )
+    # Every registered name holding the whole trade name is compared (an identical trade name is refused, so
+    # none may be missed); names holding only a part of it can only be similar (a warning): the first 500. A name
+    # holding any part holds one of its two-character parts, so those alone find them (fewer phrases to match).
+    candidates = enterprise_names_containing(city_code=domicile_code, texts=[trade])
+    if pairs := sorted(piece for piece in pieces if len(piece) == 2):
+        candidates += enterprise_names_containing(city_code=domicile_code, texts=pairs, limit=500)
     reservations = NameReservation.objects.filter(
         authority_id=domicile_code, released_at__isnull=True, expires_at__gt=timezone.now()
     ).filter(Q(trade_name__contains=trade) | Q(trade_name__in=sorted(pieces)))

@@ -59,3 +59,15 @@ def tsquery(query: str) -> str | None:
     if parts[-1].isascii():
         quoted[-1] += ":*"
     return " <-> ".join(quoted)
+
+
+def fts5_query_any(texts: list[str]) -> str | None:
+    """An FTS5 query for rows holding any of `texts` as a substring."""
+    phrases = [phrase for text in texts if (phrase := fts5_query(text)) is not None]
+    return " OR ".join(phrases) or None
+
+
+def tsquery_any(texts: list[str]) -> str | None:
+    """The to_tsquery('simple', ...) text for rows holding any of `texts` as a substring."""
+    phrases = [f"({phrase})" for text in texts if (phrase := tsquery(text)) is not None]
+    return " | ".join(phrases) or None
