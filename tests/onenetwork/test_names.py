@@ -114,12 +114,16 @@ def test_industry_term_not_matching_the_class_warns() -> None:
     assert "industry_class_mismatch" not in codes("嘉兴明远软件有限公司", industry="I6513")
 
 
-def _registered(name: str, city: str = JIAXING, uscc: str = "914403001922038216") -> Enterprise:
-    return Enterprise.objects.create(
+def _enterprise(name: str, city: City, uscc: str) -> Enterprise:
+    """An enterprise of the register, not saved yet (search_text set, so bulk_create may write it too)."""
+    from g60.registry.search_text import search_text_for
+
+    return Enterprise(
         uscc=uscc,
         name=name,
+        search_text=search_text_for(name),
         type="company",
-        city=City.objects.get(code=city),
+        city=city,
         established_on=dt.date(2020, 1, 1),
         registered_capital_wan=Decimal(100),
         legal_representative="王五",
@@ -127,6 +131,12 @@ def _registered(name: str, city: str = JIAXING, uscc: str = "914403001922038216"
         address="嘉兴市南湖区",
         source="import",
     )
+
+
+def _registered(name: str, city: str = JIAXING, uscc: str = "914403001922038216") -> Enterprise:
+    enterprise = _enterprise(name, City.objects.get(code=city), uscc)
+    enterprise.save()
+    return enterprise
 
 
 def test_identical_trade_name_in_the_same_industry_is_refused_only_at_the_same_authority() -> None:
@@ -176,7 +186,6 @@ def test_an_identical_name_is_found_among_more_than_500_names_sharing_part_of_it
     # both register and USCC order, so a check that compared only the first 500 similar names would miss it.
     from g60.registry.generator import _org_body
     from g60.registry.identifiers import uscc_build
-    from g60.registry.search_text import search_text_for
 
     chars = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥金木水火土山川林"
     names = [f"嘉兴天上{a}{b}汽车销售有限公司" for a in chars for b in chars][:300]
@@ -187,19 +196,7 @@ def test_an_identical_name_is_found_among_more_than_500_names_sharing_part_of_it
         "嘉兴天上汽车销售有限公司", uscc=uscc_build(authority="9", kind="1", division=JIAXING, org_body="00000000")
     )
     Enterprise.objects.bulk_create(
-        Enterprise(
-            uscc=uscc_build(authority="9", kind="1", division=JIAXING, org_body=_org_body(n, 11)),
-            name=name,
-            search_text=search_text_for(name),
-            type="company",
-            city=jiaxing,
-            established_on=dt.date(2020, 1, 1),
-            registered_capital_wan=Decimal(100),
-            legal_representative="王五",
-            industry_code="F5123",
-            address="嘉兴市南湖区",
-            source="import",
-        )
+        _enterprise(name, jiaxing, uscc_build(authority="9", kind="1", division=JIAXING, org_body=_org_body(n, 11)))
         for n, name in enumerate(names)
     )
     _registered(
