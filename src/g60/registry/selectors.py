@@ -336,13 +336,17 @@ def _page_and_count(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool
 def enterprise_names_containing(*, city_code: str, texts: list[str], limit: int | None = None) -> list[str]:
     """Names of the enterprises registered in `city_code` (on the register: not archived) that contain any of
     `texts`, found through the search's full-text index (the name check asks this of a register of millions: a
-    LIKE '%…%' scan of a city took 0.5-1 s there). Register order; all of them unless `limit`."""
+    LIKE '%…%' scan of a city took 0.5-1 s there). All of them, in no particular order; with `limit`, the first
+    `limit` in register order (the earliest registered)."""
     queryset = _text_match(Enterprise.objects.filter(archived=False), "", any_of=texts)
     fts_driven = "fts_rowid" in queryset.query.extra
-    queryset = _indexed_filter(queryset, fts_driven, "city_id", "exact", city_code)
-    names = queryset.order_by().values_list("name", flat=True)
+    queryset = _indexed_filter(queryset, fts_driven, "city_id", "exact", city_code).order_by()
+    if limit is not None:
+        # SQLite: the FTS table's rowid order, which FTS5 gives without sorting (as in enterprise_search).
+        queryset = queryset.order_by(RawSQL("registry_enterprise_fts.rowid", []).asc() if fts_driven else "id")
+        queryset = queryset[:limit]
     with custom_plans():
-        return list(names if limit is None else names[:limit])
+        return list(queryset.values_list("name", flat=True))
 
 
 def enterprise_get(uscc: str, *, include_archived: bool = False) -> Enterprise:
