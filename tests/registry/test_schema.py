@@ -32,6 +32,11 @@ def test_full_text_index_follows_writes() -> None:
                 [TABLE, "search_vector"],
             )
             assert cursor.fetchone() == ("ALWAYS",)
+            # One GIN index, holding the name's tokens and the city (migration registry/0007).
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s", [TABLE, "%gin%"]
+            )
+            assert [d.split(" USING ")[1] for (d,) in cursor.fetchall()] == ["gin (search_vector, city_id)"]
     # And the index answers for a row written after the migrations.
     enterprise = EnterpriseFactory(name="苏州纵横星链科技有限公司")
     assert list(enterprise_search(EnterpriseQuery(q="横星"))) == [enterprise]

@@ -8,6 +8,7 @@ the change with AlterField and do the database part with `drop_single_column_ind
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.backends.base.schema import BaseDatabaseSchemaEditor
@@ -26,3 +27,14 @@ def drop_single_column_indexes(schema_editor: BaseDatabaseSchemaEditor, table: s
             schema_editor.execute(f"DROP INDEX {schema_editor.quote_name(name)}")
             dropped.append(name)
     return dropped
+
+
+def postgres_statements(statements: list[str]) -> Callable[[Any, BaseDatabaseSchemaEditor], None]:
+    """A RunPython function executing `statements` on PostgreSQL and nothing elsewhere."""
+
+    def run(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
+        if schema_editor.connection.vendor == "postgresql":
+            for statement in statements:
+                schema_editor.execute(statement)
+
+    return run

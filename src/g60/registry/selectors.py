@@ -326,8 +326,10 @@ def _page_and_count(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool
     if counted is not None:
         return items, min(counted, COUNT_CAP), counted > COUNT_CAP
 
-    # Dense matches are counted by reading rows until COUNT_CAP of them match; sparse ones from the GIN index.
-    dense = in_order is not None and share is not None and share >= DENSE_SHARE
+    # Dense matches are counted by reading rows until COUNT_CAP of them match; sparse ones from the GIN index, and
+    # so are matches in one city, whatever their share: the index holds the city too (migration registry/0007)
+    # and finds the rows with both at once (科技 in Jiaxing on a million rows: ≈ 20 ms against ≈ 60-85 ms).
+    dense = in_order is not None and share is not None and share >= DENSE_SHARE and not query.city
     counted_in = in_order if dense and in_order is not None else queryset  # (mypy cannot narrow through `dense`)
     count = counted_in.order_by()[: COUNT_CAP + 1].count()
     return items, min(count, COUNT_CAP), count > COUNT_CAP
