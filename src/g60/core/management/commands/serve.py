@@ -2,8 +2,8 @@ import os
 import sys
 from typing import Any
 
-from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
+from django.db import connection
 
 
 class Command(BaseCommand):
@@ -22,6 +22,7 @@ class Command(BaseCommand):
             "--access-logfile", "-",
             "--graceful-timeout", "20",
         ]  # fmt: skip
-        self.stdout.write(f"serving on http://{options['bind']}/ (database: {settings.DATABASES['default']['ENGINE']})")
+        database = connection.vendor + (f" {connection.settings_dict['NAME']}" if connection.vendor == "sqlite" else "")
+        self.stdout.write(f"serving on http://{options['bind']}/ (database: {database})")
         self.stdout.flush()
         os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell
