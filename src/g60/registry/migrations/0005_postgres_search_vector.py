@@ -13,6 +13,8 @@ every imported row. SQLite is unchanged.
 
 from django.db import migrations
 
+from g60.core.schema import postgres_statements
+
 POSTGRES_FORWARD = [
     "ALTER TABLE registry_enterprise ADD COLUMN search_vector tsvector "
     "GENERATED ALWAYS AS (to_tsvector('simple'::regconfig, search_text)) STORED",
@@ -29,16 +31,7 @@ POSTGRES_BACKWARD = [
 ]
 
 
-def _run(statements: list[str]):  # type: ignore[no-untyped-def]
-    def run(apps, schema_editor):  # type: ignore[no-untyped-def]
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("registry", "0004_filter_indexes")]
 
-    operations = [migrations.RunPython(_run(POSTGRES_FORWARD), _run(POSTGRES_BACKWARD))]
+    operations = [migrations.RunPython(postgres_statements(POSTGRES_FORWARD), postgres_statements(POSTGRES_BACKWARD))]
