@@ -23,7 +23,7 @@ from g60.registry.constants import EnterpriseStatus
 from g60.registry.identifiers import USCC_CHARSET, mask_resident_id
 from g60.registry.industry import SECTION_BY_LETTER
 from g60.registry.models import Enterprise
-from g60.registry.search_text import fts5_query, fts5_query_any, tsquery, tsquery_any
+from g60.registry.search_text import fts5_query_any, tsquery_any
 
 if TYPE_CHECKING:
     from g60.accounts.permissions import AnyUser
@@ -158,19 +158,17 @@ _UNINDEXED_TEXT_MATCH = "coalesce(registry_enterprise.search_vector, ''::tsvecto
 _INDEXED_TEXT_MATCH = "registry_enterprise.search_vector @@ to_tsquery('simple', %s)"
 
 
-def _text_match(
-    queryset: QuerySet[Enterprise], q: str, *, text_index: bool = True, any_of: list[str] | None = None
-) -> QuerySet[Enterprise]:
-    """Rows whose name (or English name) holds `q` (or any of `any_of`): a phrase query on the per-character
-    index (PostgreSQL: `text_index=False` tests the phrase row by row instead)."""
+def _text_match(queryset: QuerySet[Enterprise], texts: list[str], *, text_index: bool = True) -> QuerySet[Enterprise]:
+    """Rows whose name (or English name) holds any of `texts`: phrase queries on the per-character index
+    (PostgreSQL: `text_index=False` tests the phrases row by row instead)."""
     if connection.vendor == "postgresql":
-        text = tsquery_any(any_of) if any_of is not None else tsquery(q)
+        text = tsquery_any(texts)
         if text is None:
             return queryset.none()
         # search_vector: to_tsvector('simple', search_text), stored (migration registry/0005).
         where = _INDEXED_TEXT_MATCH if text_index else _UNINDEXED_TEXT_MATCH
         return queryset.extra(where=[where], params=[text])  # noqa: S610 - a fixed clause; the query is a parameter
-    fts = fts5_query_any(any_of) if any_of is not None else fts5_query(q)
+    fts = fts5_query_any(texts)
     if fts is None:
         return queryset.none()
     # A join driven by the FTS5 table (not `id IN (subquery)`, which materialises every match first): in rowid
@@ -208,7 +206,7 @@ def enterprise_search(query: EnterpriseQuery, *, text_index: bool = True) -> Que
             # A range on the unique index (works under any collation), then the exact prefix test.
             queryset = queryset.filter(uscc__gte=upper, uscc__lt=upper + "\uffff", uscc__startswith=upper)
         else:
-            queryset = _text_match(queryset, q, text_index=text_index)
+            queryset = _text_match(queryset, [q], text_index=text_index)
             fts_driven = "fts_rowid" in queryset.query.extra
     if query.city:
         queryset = _indexed_filter(queryset, fts_driven, "city_id", "exact", query.city)
@@ -340,7 +338,7 @@ def enterprise_names_containing(*, city_code: str, texts: list[str], limit: int 
     `texts`, found through the search's full-text index (the name check asks this of a register of millions: a
     LIKE '%…%' scan of a city took 0.5-1 s there). All of them, in no particular order; with `limit`, the first
     `limit` in register order (the earliest registered)."""
-    queryset = _text_match(Enterprise.objects.filter(archived=False), "", any_of=texts)
+    queryset = _text_match(Enterprise.objects.filter(archived=False), texts)
     fts_driven = "fts_rowid" in queryset.query.extra
     queryset = _indexed_filter(queryset, fts_driven, "city_id", "exact", city_code).order_by()
     if limit is not None:
