@@ -235,9 +235,16 @@ def enterprise_search(query: EnterpriseQuery, *, text_index: bool = True) -> Que
             # A code prefix reads in code order, straight from the unique index.
             return queryset.order_by("uscc")
         if fts_driven:
-            # Register order is the FTS table's rowid order, which FTS5 gives without sorting.
-            return queryset.order_by(RawSQL("registry_enterprise_fts.rowid", []).asc())
+            return _in_register_order(queryset)
     return queryset.order_by(*SORTS[query.sort])
+
+
+def _in_register_order(queryset: QuerySet[Enterprise]) -> QuerySet[Enterprise]:
+    """The order rows were added. When SQLite's FTS table drives the query, that is its rowid order, which FTS5
+    gives without sorting; otherwise the primary key's."""
+    if "fts_rowid" in queryset.query.extra:
+        return queryset.order_by(RawSQL("registry_enterprise_fts.rowid", []).asc())
+    return queryset.order_by("id")
 
 
 # PostgreSQL text searches (see _postgres_page): how many rows in register order the first page may read before
@@ -342,9 +349,7 @@ def enterprise_names_containing(*, city_code: str, texts: list[str], limit: int 
     fts_driven = "fts_rowid" in queryset.query.extra
     queryset = _indexed_filter(queryset, fts_driven, "city_id", "exact", city_code).order_by()
     if limit is not None:
-        # SQLite: the FTS table's rowid order, which FTS5 gives without sorting (as in enterprise_search).
-        queryset = queryset.order_by(RawSQL("registry_enterprise_fts.rowid", []).asc() if fts_driven else "id")
-        queryset = queryset[:limit]
+        queryset = _in_register_order(queryset)[:limit]
     with custom_plans():
         return list(queryset.values_list("name", flat=True))
 
