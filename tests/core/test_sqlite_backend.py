@@ -117,3 +117,54 @@ def test_a_writer_queued_past_the_timeout_gets_sqlites_error(tmp_path: Path) -> 
     second.commit()
     first.close()
     second.close()
+
+
+def _hold_queue(tmp_path: Path) -> int:
+    """Take the writer queue's lock as another process would; closing the descriptor releases it."""
+    fd = os.open(tmp_path / "queue.sqlite3.writer-lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    return fd
+
+
+def test_a_write_outside_a_transaction_queues_and_a_read_does_not(tmp_path: Path) -> None:
+    handler = _connections(tmp_path)
+    held = _hold_queue(tmp_path)
+    connection = handler["default"]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM entry")  # a read goes on beside the queued writer
+        assert cursor.fetchone() == (0,)
+    wrote: list[float] = []
+
+    def write() -> None:
+        second = handler["second"]  # autocommit: Django runs update()/delete()/save() like this
+        with second.cursor() as cursor:
+            cursor.execute("INSERT INTO entry VALUES (%s)", ["bare"])
+        wrote.append(time.monotonic())
+        second.close()
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    time.sleep(0.3)
+    assert wrote == []  # queued behind the holder, not written past it
+    released = time.monotonic()
+    os.close(held)
+    thread.join(timeout=10)
+    assert wrote and wrote[0] >= released
+    assert _queue_is_free(tmp_path)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT who FROM entry")
+        assert cursor.fetchall() == [("bare",)]
+    connection.close()
+
+
+def test_a_write_outside_a_transaction_queued_past_the_timeout_gets_sqlites_error(tmp_path: Path) -> None:
+    handler = _connections(tmp_path, timeout=0.3)
+    held = _hold_queue(tmp_path)
+    connection = handler["default"]
+    with pytest.raises(OperationalError, match="database is locked"), connection.cursor() as cursor:
+        cursor.execute("UPDATE entry SET who = 'x'")
+    os.close(held)
+    with connection.cursor() as cursor:
+        cursor.execute("INSERT INTO entry VALUES ('after')")  # the queue is free again; nothing was left held
+    assert _queue_is_free(tmp_path)
+    connection.close()
