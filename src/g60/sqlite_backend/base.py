@@ -136,6 +136,8 @@ class _QueuedCursor(base.SQLiteCursorWrapper):
 
     @contextmanager
     def _queued(self) -> Iterator[None]:
+        # Released when execute() returns. A statement with RETURNING keeps its implicit transaction until its rows
+        # are fetched, which Django does at once; a writer that dequeues meanwhile meets SQLite's own lock briefly.
         self.database._take_writer_lock()
         try:
             yield
