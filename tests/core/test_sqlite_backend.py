@@ -131,7 +131,7 @@ def test_a_write_outside_a_transaction_queues_and_a_read_does_not(tmp_path: Path
     held = _hold_queue(tmp_path)
     connection = handler["default"]
     with connection.cursor() as cursor:
-        cursor.execute("SELECT count(*) FROM entry")  # a read goes on beside the queued writer
+        cursor.execute("SELECT count(*) FROM entry")  # a read goes on while another process holds the queue
         assert cursor.fetchone() == (0,)
     wrote: list[float] = []
 

@@ -9,8 +9,9 @@ idle. Here every transaction first takes an exclusive lock on a file beside the 
 
 A write statement outside a transaction (Django runs `QuerySet.update()`, `delete()` and many `save()`s bare in
 autocommit mode; SQLite wraps each in its own implicit transaction) queues on the same lock for the statement's
-duration. Without it such a statement skipped the queue and met SQLite's busy handler instead: under two
-processes running cases, the licence's bare `UPDATE … pdf_sha256` cost ≈ 14 ms more per case.
+duration. Without it such a statement skipped the queue and met SQLite's busy handler instead: with two
+processes running cases (one bare `UPDATE … pdf_sha256` each, after the licence PDF), a case spent ≈ 30 ms outside
+the queue where one process alone spends ≈ 15; with it ≈ 16 ms.
 
 The lock is only a queue in front of SQLite's own lock, never a replacement: a writer that does not wait for it
 (another program) still meets SQLite's lock and busy timeout; a writer that cannot get the file lock within the
