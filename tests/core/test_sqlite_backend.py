@@ -75,15 +75,24 @@ def test_a_second_writer_waits_for_the_first_then_writes(tmp_path: Path) -> None
     first.close()
 
 
-def _queue_is_free(tmp_path: Path) -> bool:
-    """Whether another process could take the writer queue's lock now."""
+def _hold_queue(tmp_path: Path) -> int:
+    """Take the writer queue's lock as another process would (BlockingIOError when it is taken); closing the
+    descriptor releases it."""
     fd = os.open(tmp_path / "queue.sqlite3.writer-lock", os.O_RDWR | os.O_CREAT)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _queue_is_free(tmp_path: Path) -> bool:
+    """Whether another process could take the writer queue's lock now."""
+    try:
+        os.close(_hold_queue(tmp_path))
     except BlockingIOError:
         return False
-    finally:
-        os.close(fd)
     return True
 
 
@@ -117,13 +126,6 @@ def test_a_writer_queued_past_the_timeout_gets_sqlites_error(tmp_path: Path) -> 
     second.commit()
     first.close()
     second.close()
-
-
-def _hold_queue(tmp_path: Path) -> int:
-    """Take the writer queue's lock as another process would; closing the descriptor releases it."""
-    fd = os.open(tmp_path / "queue.sqlite3.writer-lock", os.O_RDWR | os.O_CREAT)
-    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    return fd
 
 
 def test_a_write_outside_a_transaction_queues_and_a_read_does_not(tmp_path: Path) -> None:
