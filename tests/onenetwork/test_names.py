@@ -207,3 +207,16 @@ def test_an_identical_name_is_found_among_more_than_500_names_sharing_part_of_it
     assert [i.code for i in result.errors] == ["identical_name"]
     # A trade name that is a part of it (天上) is still found, as a warning.
     assert "嘉兴天上汽车销售有限公司" in " ".join(i.message for i in result.warnings if i.code == "similar_contains")
+
+
+def test_without_similar_names_the_check_still_refuses_identical_ones_and_skips_the_warnings() -> None:
+    # What the services run inside their write transaction: refusals only.
+    _registered("嘉兴万青地产有限公司")
+    services.application_create(acting_user=ApplicantFactory(), values=complete_values(domicile=JIAXING, trade="星河"))
+    registered = name_check(name="浙江万青地产有限公司", form_type="company", domicile_code=JIAXING, similar=False)
+    assert [i.code for i in registered.errors] == ["identical_name"]
+    reserved = name_check(name="嘉兴星河信息技术有限公司", form_type="company", domicile_code=JIAXING, similar=False)
+    assert [i.code for i in reserved.errors] == ["identical_name"]
+    contains = name_check(name="嘉兴万青华地产有限公司", form_type="company", domicile_code=JIAXING, similar=False)
+    assert contains.ok and not contains.warnings
+    assert name_check(name="嘉兴万青华地产有限公司", form_type="company", domicile_code=JIAXING).warnings

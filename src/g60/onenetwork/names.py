@@ -316,7 +316,7 @@ def _compare(parts: NameParts, other_name: str, other: NameParts) -> NameIssue |
 
 
 def _conflict_issues(
-    parts: NameParts, *, domicile_code: str, exclude_application_id: int | None
+    parts: NameParts, *, domicile_code: str, exclude_application_id: int | None, similar: bool = True
 ) -> Iterable[NameIssue]:
     from g60.onenetwork.models import NameReservation
     from g60.registry.selectors import enterprise_names_containing
@@ -329,12 +329,18 @@ def _conflict_issues(
     # Every registered name holding the whole trade name is compared (an identical trade name is refused, so
     # none may be missed); names holding only a part of it can only be similar (a warning): the first 500. A name
     # holding any part holds one of its two-character parts, so those alone find them (fewer phrases to match).
+    # Without `similar`, only what can refuse the name is looked up: an identical trade name, which every
+    # candidate holding the whole trade name covers (the similar ones can only warn).
     candidates = enterprise_names_containing(city_code=domicile_code, texts=[trade])
-    if pairs := sorted(piece for piece in pieces if len(piece) == 2):
+    if similar and (pairs := sorted(piece for piece in pieces if len(piece) == 2)):
         candidates += enterprise_names_containing(city_code=domicile_code, texts=pairs, limit=500)
     reservations = NameReservation.objects.filter(
         authority_id=domicile_code, released_at__isnull=True, expires_at__gt=timezone.now()
-    ).filter(Q(trade_name__contains=trade) | Q(trade_name__in=sorted(pieces)))
+    )
+    if similar:
+        reservations = reservations.filter(Q(trade_name__contains=trade) | Q(trade_name__in=sorted(pieces)))
+    else:
+        reservations = reservations.filter(trade_name=trade)
     if exclude_application_id is not None:
         reservations = reservations.exclude(application_id=exclude_application_id)
     candidates += list(reservations.values_list("name", flat=True)[:500])
@@ -353,8 +359,12 @@ def name_check(
     domicile_code: str | None,
     industry_code: str = "",
     exclude_application_id: int | None = None,
+    similar: bool = True,
 ) -> NameCheck:
-    """Check a proposed name against every rule; compare it at the authority when the domicile is known."""
+    """Check a proposed name against every rule; compare it at the authority when the domicile is known.
+
+    `similar=False` leaves out the look-up of similar names (warnings only), for callers that only ask whether
+    the name is refused: the services re-checking a name inside their write transaction."""
     normalised = name_normalise(name)
     if not normalised:
         return NameCheck(name, None, [NameIssue("name_missing", _("Enter the company name."))])
@@ -372,6 +382,8 @@ def name_check(
     result.issues += list(_industry_class_issues(parts, industry_code))
     if domicile_code:
         result.issues += list(
-            _conflict_issues(parts, domicile_code=domicile_code, exclude_application_id=exclude_application_id)
+            _conflict_issues(
+                parts, domicile_code=domicile_code, exclude_application_id=exclude_application_id, similar=similar
+            )
         )
     return result

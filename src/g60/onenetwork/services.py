@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 from g60.accounts.models import User
 from g60.accounts.permissions import Action, can, require
 from g60.audit.services import audit_record
+from g60.core.rows import row_insert, row_update
 from g60.onenetwork.constants import (
     ACCEPTANCE_WORKING_DAYS,
     DOCUMENT_MAX_BYTES,
@@ -100,8 +101,8 @@ def event_record(
     to_state: str = "",
     reason: str = "",
 ) -> ApplicationEvent:
-    """One line of the applicant's timeline."""
-    return ApplicationEvent.objects.create(
+    """One line of the applicant's timeline (written with row_insert: every step writes one, in its transaction)."""
+    event = ApplicationEvent(
         application=application,
         actor=actor,
         actor_name=str(actor) if actor is not None else "",
@@ -110,6 +111,8 @@ def event_record(
         to_state=to_state,
         reason=reason,
     )
+    row_insert(event)
+    return event
 
 
 # --- Drafting ----------------------------------------------------------------------------------------------
@@ -230,6 +233,7 @@ def _name_check(*, application: Application) -> bool:
         domicile_code=application.domicile_city_id,
         industry_code=application.industry_code,
         exclude_application_id=application.pk,
+        similar=False,  # only refusals matter here; the applicant's name check shows the warnings
     )
     if not check.ok:
         raise ValidationError({"name": [issue.message for issue in check.errors]})
@@ -472,6 +476,7 @@ def _submit_errors(application: Application) -> dict[str, list[str]]:
             domicile_code=application.domicile_city_id,
             industry_code=application.industry_code,
             exclude_application_id=application.pk,
+            similar=False,
         )
         if not check.ok:
             errors["name"] = [issue.message for issue in check.errors]
@@ -511,7 +516,7 @@ def transition_apply(
         application.last_reason = reason
     for field, value in (also or {}).items():
         setattr(application, field, value)
-    application.save(update_fields=["state", "modified_by", "modified_on", "last_reason", *(also or {})])
+    row_update(application, ["state", "modified_by", "modified_on", "last_reason", *(also or {})])
     event_record(
         application=application,
         actor=acting_user,

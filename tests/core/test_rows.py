@@ -1,0 +1,71 @@
+"""row_insert / row_update store what Model.save() would store (auto_now, JSON, dates), on both databases."""
+
+import datetime as dt
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from g60.audit.models import AuditEvent
+from g60.core.rows import row_insert, row_update
+from g60.onenetwork.models import Application, ApplicationEvent
+from tests.onenetwork.factories import JIAXING, ApplicantFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _fields(instance: object, names: list[str]) -> dict[str, object]:
+    return {name: getattr(instance, name) for name in names}
+
+
+def test_row_insert_stores_the_same_row_as_save() -> None:
+    when = timezone.now().replace(microsecond=123456)
+    values = {
+        "occurred_at": when,
+        "actor_username": "张三",
+        "action": "test.insert",
+        "object_type": "x",
+        "object_id": "1",
+        "object_repr": "对象",
+        "before": {"amount": "12.50", "list": [1, "二"]},
+        "after": None,
+        "request_id": "r",
+    }
+    by_save = AuditEvent(seq=10_001, prev_hash="0" * 64, hash="a" * 64, **values)
+    by_save.save()
+    by_row = AuditEvent(seq=10_002, prev_hash="0" * 64, hash="b" * 64, **values)
+    row_insert(by_row)
+    assert by_row.pk is not None and by_row.pk != by_save.pk and not by_row._state.adding
+    names = [*values, "seq"]
+    stored_save = _fields(AuditEvent.objects.get(pk=by_save.pk), names)
+    stored_row = _fields(AuditEvent.objects.get(pk=by_row.pk), names)
+    assert stored_row == {**stored_save, "seq": 10_002}
+    assert stored_row["occurred_at"] == when and stored_row["after"] is None
+
+
+def test_row_insert_applies_defaults_and_foreign_keys() -> None:
+    application = Application.objects.create(
+        applicant=(user := ApplicantFactory()), created_by=user, modified_by=user, name="嘉兴星河信息技术有限公司"
+    )
+    event = ApplicationEvent(application=application, actor=user, actor_name="a", step="create", to_state="draft")
+    row_insert(event)
+    stored = ApplicationEvent.objects.get(pk=event.pk)
+    assert stored.application_id == application.pk and stored.actor_id == user.pk
+    assert abs(stored.occurred_at - timezone.now()) < dt.timedelta(minutes=1)
+
+
+def test_row_update_writes_only_the_named_fields_and_auto_now() -> None:
+    user = ApplicantFactory()
+    application = Application.objects.create(applicant=user, created_by=user, modified_by=user, name="甲")
+    before = Application.objects.get(pk=application.pk)
+    # Another writer changed the name meanwhile: an update of other fields must not overwrite it.
+    Application.objects.filter(pk=application.pk).update(name="乙")
+    application.state = "submitted"
+    application.domicile_city_id = JIAXING
+    application.name = "丙"  # not among the fields named: not written
+    with transaction.atomic():
+        row_update(application, ["state", "domicile_city", "modified_on"])
+    stored = Application.objects.get(pk=application.pk)
+    assert (stored.state, stored.domicile_city_id, stored.name) == ("submitted", JIAXING, "乙")
+    assert stored.modified_on > before.modified_on
+    assert stored.modified_on == application.modified_on
