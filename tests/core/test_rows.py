@@ -69,3 +69,42 @@ def test_row_update_writes_only_the_named_fields_and_auto_now() -> None:
     assert (stored.state, stored.domicile_city_id, stored.name) == ("submitted", JIAXING, "乙")
     assert stored.modified_on > before.modified_on
     assert stored.modified_on == application.modified_on
+
+
+def test_row_lock_reads_the_row_and_its_related_objects_like_get() -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from g60.core.rows import row_lock
+
+    user = ApplicantFactory()
+    application = Application.objects.create(
+        applicant=user, created_by=user, modified_by=user, name="嘉兴星河信息技术有限公司", domicile_city_id=JIAXING
+    )
+    expected = Application.objects.select_related("applicant", "domicile_city").get(pk=application.pk)
+    with transaction.atomic():
+        with CaptureQueriesContext(connection) as queries:
+            locked = row_lock(Application, application.pk, related=("applicant", "domicile_city"))
+            # The related objects came with the row: reading them costs no query.
+            assert locked.applicant.username == user.username
+            assert locked.domicile_city is not None and locked.domicile_city.name_zh == "嘉兴市"
+        assert len(queries) == 1
+        if connection.features.has_select_for_update:
+            assert "FOR UPDATE" in queries[0]["sql"]
+        names = [f.attname for f in Application._meta.concrete_fields]
+        assert _fields(locked, names) == _fields(expected, names)
+        assert not locked._state.adding and locked._state.db == "default"
+        with pytest.raises(Application.DoesNotExist):
+            row_lock(Application, application.pk + 1000)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_row_lock_refuses_to_run_outside_a_transaction() -> None:
+    from django.db.transaction import TransactionManagementError
+
+    from g60.core.rows import row_lock
+
+    user = ApplicantFactory()
+    application = Application.objects.create(applicant=user, created_by=user, modified_by=user, name="甲")
+    with pytest.raises(TransactionManagementError):
+        row_lock(Application, application.pk)

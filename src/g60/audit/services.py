@@ -11,7 +11,7 @@ from django.utils import timezone
 from g60.audit.chain import event_hash
 from g60.audit.models import AuditEvent, AuditHead
 from g60.core.request_context import current_request_id
-from g60.core.rows import row_insert
+from g60.core.rows import row_insert, row_insert_statement, row_inserted
 
 
 class AuditOutsideTransaction(RuntimeError):
@@ -91,10 +91,22 @@ def audit_record(
         "prev_hash": last_hash,
     }
     digest = event_hash(actor_id=actor_id, **fields)
-    # One prepared INSERT rather than the ORM's: every audited write passes here, inside its transaction.
+    # The SQL is built once (row_insert) rather than by the ORM each time: every audited write passes here,
+    # inside its transaction and its locks.
     event = AuditEvent(actor_id=actor_id, hash=digest, **fields)
-    row_insert(event)
-    _advance_head(event.seq, digest)
+    if connection.vendor == "postgresql":
+        # The event and the head's advance in one statement (a data-modifying CTE): one round trip fewer per
+        # event, while the head's row lock is held.
+        insert, params, _returning = row_insert_statement(event)
+        _select, update = _head_sql()
+        with connection.cursor() as cursor:
+            # Both statements are built from the models' metadata only; every value is a parameter.
+            statement = f"WITH event AS ({insert}) {update} RETURNING (SELECT id FROM event)"  # noqa: S608
+            cursor.execute(statement, [*params, event.seq, digest])
+            row_inserted(event, cursor.fetchone()[0])
+    else:
+        row_insert(event)
+        _advance_head(event.seq, digest)
     return event
 
 

@@ -197,6 +197,7 @@ def licence_issue_locked(*, acting_user: User, application: Application, locked:
         address=application.address,
         business_scope=application.business_scope,
         source=EnterpriseSource.ONENETWORK,
+        uscc_checked=True,  # uscc_allocate just found it free, under the sequence's lock
     )
     licence = Licence(
         application=application,

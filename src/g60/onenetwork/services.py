@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy
 from g60.accounts.models import User
 from g60.accounts.permissions import Action, can, require
 from g60.audit.services import audit_record
-from g60.core.rows import row_insert, row_update
+from g60.core.rows import row_insert, row_lock, row_update
 from g60.onenetwork.constants import (
     ACCEPTANCE_WORKING_DAYS,
     DOCUMENT_MAX_BYTES,
@@ -279,7 +279,7 @@ _RESOLVED = ["applicant", "domicile_city", "window_city", "created_by", "modifie
 def _lock(application: Application, *, related: tuple[str, ...] = ("applicant",)) -> Application:
     """The application re-read with its row locked until the transaction ends (only its row: `of` keeps
     PostgreSQL from locking the joined applicant or city rows too)."""
-    return Application.objects.select_for_update(of=("self",)).select_related(*related).get(pk=application.pk)
+    return row_lock(Application, application.pk, related=related)
 
 
 def _require_own_editable(user: User, application: Application) -> None:

@@ -37,7 +37,9 @@ def enterprise_snapshot(enterprise: Enterprise) -> dict[str, Any]:
     return {field: getattr(enterprise, field) for field in AUDITED_FIELDS}
 
 
-@transaction.atomic
+# No savepoint when called inside a transaction (the licence issue's): an error rolls the whole issue back anyway,
+# and a savepoint is two more statements inside the approval's locks.
+@transaction.atomic(savepoint=False)
 def enterprise_register(
     *,
     acting_user: User | None,
@@ -55,11 +57,14 @@ def enterprise_register(
     legal_representative_id_number: str = "",
     status: str = EnterpriseStatus.ACTIVE,
     source: str = EnterpriseSource.ONENETWORK,
+    uscc_checked: bool = False,
 ) -> Enterprise:
     """Add one enterprise to the register (used by licence issue and by single-record entry).
 
     Raises ValidationError naming the field and rule for any bad value, and IntegrityError-free duplicates:
-    a USCC already registered is reported on the `uscc` field.
+    a USCC already registered is reported on the `uscc` field. `uscc_checked`: the caller found the USCC free
+    inside this same transaction (the licence issue's allocation), so it is not looked up a second time; the
+    unique constraint still guards it.
     """
     enterprise = Enterprise(
         uscc=uscc,
@@ -81,7 +86,7 @@ def enterprise_register(
     )
     # The user and the city are rows this call was given, and the public id is new: checking that they exist
     # (or are unique) would cost four queries inside the caller's write transaction, for nothing.
-    enterprise.full_clean(exclude=["created_by", "modified_by", "city", "public_id"])
+    enterprise.full_clean(exclude=["created_by", "modified_by", "city", "public_id"], validate_unique=not uscc_checked)
     enterprise.save()
     after = enterprise_snapshot(enterprise)
     EnterpriseChange.objects.create(
