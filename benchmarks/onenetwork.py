@@ -147,6 +147,15 @@ def pct(values: list[float], q: float) -> float:
 
 def worker(args: tuple[int, int, int, Any]) -> tuple[dict[str, list[float]], list[str], float, float]:
     """One process running `count` complete cases after a warm-up; returns its timings, tokens and time span."""
+    try:
+        return _worker(args)
+    except Exception as exc:
+        # As plain text: a Django ValidationError does not survive the trip back through the pool's pipe, and
+        # the pool would then wait forever instead of reporting it.
+        raise RuntimeError(f"worker {args[0]}: {exc!r}") from None
+
+
+def _worker(args: tuple[int, int, int, Any]) -> tuple[dict[str, list[float]], list[str], float, float]:
     _index, first, count, barrier = args
     from django.db import connection
 

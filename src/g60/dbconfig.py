@@ -2,6 +2,7 @@
 
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import environ
 
@@ -45,4 +46,7 @@ def database_config(url: str, *, conn_max_age: int = 60) -> dict[str, Any]:
             Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     elif config["ENGINE"] == "django.db.backends.postgresql":
         config.setdefault("OPTIONS", {}).update(POSTGRES_OPTIONS)
+        # A Unix-domain socket is given as a percent-encoded directory (postgres://user@%2Fvar%2Frun%2Fpostgresql/db),
+        # which django-environ passes on still encoded.
+        config["HOST"] = unquote(config.get("HOST") or "")
     return config

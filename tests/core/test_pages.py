@@ -110,3 +110,12 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions(tmp_path) -> None: 
         assert wrapper.transaction_mode == "IMMEDIATE"
     finally:
         wrapper.close()
+
+
+def test_a_postgresql_socket_directory_in_the_url_is_decoded() -> None:
+    from g60.dbconfig import database_config
+
+    socket = database_config("postgres://postgres@%2Fvar%2Frun%2Fpostgresql/g60")
+    assert (socket["HOST"], socket["NAME"], socket["USER"]) == ("/var/run/postgresql", "g60", "postgres")
+    tcp = database_config("postgres://postgres@127.0.0.1:5432/g60")
+    assert (tcp["HOST"], tcp["PORT"]) == ("127.0.0.1", 5432)

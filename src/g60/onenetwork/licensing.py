@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from g60.accounts.models import User
 from g60.accounts.permissions import Action, require
 from g60.audit.services import audit_record
+from g60.core.rows import row_insert, row_update
 from g60.onenetwork.constants import ApplicationState
 from g60.onenetwork.models import Application, Licence, UsccSequence
 from g60.onenetwork.notifications import notify_applicant
@@ -219,7 +220,7 @@ def licence_issue_locked(*, acting_user: User, application: Application, locked:
         validate_unique=False,
         validate_constraints=False,
     )
-    licence.save()
+    row_insert(licence)
     audit_record(
         actor=acting_user,
         action="licence.issue",
@@ -240,7 +241,7 @@ def licence_pdf_store(licence: Licence) -> None:
     pdf = licence_pdf_render_for(licence)
     pdf_write(licence.pdf.name or f"onenetwork/licences/{licence.uscc}.pdf", pdf)
     licence.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    Licence.objects.filter(pk=licence.pk).update(pdf_sha256=licence.pdf_sha256)
+    row_update(licence, ["pdf_sha256"])
 
 
 def licence_pdf_bytes(licence: Licence) -> bytes:

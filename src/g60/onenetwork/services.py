@@ -266,7 +266,7 @@ def _name_reserve(*, application: Application, reserve: bool, new: bool = False)
         "released_at": None,
     }
     if new:
-        NameReservation.objects.create(application=application, **fields)
+        row_insert(NameReservation(application=application, **fields))
     else:
         NameReservation.objects.update_or_create(application=application, defaults=fields)
 
@@ -315,7 +315,7 @@ def _application_create(
     *, acting_user: User, application: Application, shareholders: Sequence[Mapping[str, Any]] | None
 ) -> Application:
     reserve = _name_check(application=application)
-    application.save()
+    row_insert(application)  # validated by full_clean before the transaction
     if reserve:
         _name_reserve(application=application, reserve=True, new=True)
     if shareholders:
@@ -412,7 +412,7 @@ def document_add(
     stored = document.file.name or ""
     storage = document.file.storage
     try:
-        document.save()
+        row_insert(document)
         audit_record(
             actor=acting_user,
             action="application.document_add",

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from g60.accounts.models import User
 from g60.accounts.permissions import Action, require
 from g60.audit.services import audit_record
+from g60.core.rows import row_insert
 from g60.regions.models import City
 from g60.registry.constants import EnterpriseSource, EnterpriseStatus
 from g60.registry.models import Enterprise, EnterpriseChange, EnterpriseFormerName
@@ -89,8 +90,10 @@ def enterprise_register(
     enterprise.full_clean(exclude=["created_by", "modified_by", "city", "public_id"], validate_unique=not uscc_checked)
     enterprise.save()
     after = enterprise_snapshot(enterprise)
-    EnterpriseChange.objects.create(
-        enterprise=enterprise, actor=_actor(acting_user), action="enterprise.register", after=_json(after)
+    row_insert(
+        EnterpriseChange(
+            enterprise=enterprise, actor=_actor(acting_user), action="enterprise.register", after=_json(after)
+        )
     )
     audit_record(actor=acting_user, action="enterprise.register", obj=enterprise, after=after)
     return enterprise

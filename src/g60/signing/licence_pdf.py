@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import zlib
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
@@ -38,6 +39,20 @@ TOKEN_FILE_NAME = "g60-licence-token.txt"  # noqa: S105 - a file name, not a sec
 # cost a quarter of each render and made the file 25 % larger. (A process-wide ReportLab switch; both settings
 # produce valid PDFs, so other ReportLab users are unaffected in substance.)
 rl_config.useA85 = 0
+
+
+class _FastFlate(pdfdoc.PDFStreamFilterZCompress):
+    """Flate at zlib level 1 instead of the default 6: deflating a licence's font subset and page (≈ 100 kB)
+    took 2 ms of its 7 ms render at level 6, 1 ms at level 1, for a file 7 % larger (46 → 49 kB). Same filter,
+    same decoder; only the encoder works less."""
+
+    def encode(self, text: str | bytes) -> bytes:
+        return zlib.compress(text.encode("utf8") if isinstance(text, str) else text, 1)
+
+
+# ReportLab looks the filter up on the module each time it writes a stream (page, font, embedded file), so this
+# applies to every PDF the process writes, like useA85 above.
+pdfdoc.PDFZCompress = _FastFlate()
 
 
 class LicenceFontMissing(RuntimeError):
