@@ -6,9 +6,10 @@ e-licence, PDF rendered and written), and licence verification, each beside its 
 
 The PostgreSQL database is created if missing and must be empty or hold an earlier run of this script
 (it is migrated, and the benchmark's users are reused). Figures:
-- complete cases per second (one process, sequential) against the target of 50 cases/s, and the p50/p95 of each
-  step (create with shareholders and name check, PDF upload, submit, accept, start examination, approve = licence
-  issue with USCC allocation, registration, signature, PDF render and file write);
+- complete cases per second (one process, or --workers processes side by side) against the target of 50 cases/s,
+  and the p50/p95 of each step (create with shareholders and name check, PDF upload, submit, accept, start
+  examination, approve = licence issue with USCC allocation, registration, signature, PDF render and file write);
+- on SQLite, the time per case inside the writer lock, and the ceiling it sets on cases per second;
 - verifications per second of `licence_verify` (signature + licence record + revocation) against the
   signature-only `token_verify` baseline and the target of 2,000/s.
 """
@@ -145,8 +146,42 @@ def pct(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def worker(args: tuple[int, int, int, Any]) -> tuple[dict[str, list[float]], list[str], float, float]:
-    """One process running `count` complete cases after a warm-up; returns its timings, tokens and time span."""
+Result = tuple[dict[str, list[float]], list[str], float, float, float]
+
+
+def locked_time_counter() -> list[float]:
+    """On SQLite, a one-element list that adds up the seconds this process holds the writer lock (the queue in
+    g60/sqlite_backend, taken for every write transaction): only one case at a time can be inside it, so
+    1 / (locked seconds per case) is the most cases per second any number of processes can run."""
+    held = [0.0]
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return held
+    from g60.sqlite_backend.base import DatabaseWrapper
+
+    take, release = DatabaseWrapper._take_writer_lock, DatabaseWrapper._release_writer_lock
+    since: dict[int, float] = {}
+
+    def timed_take(self: Any) -> None:
+        holding = self._writer_lock is not None
+        take(self)
+        if not holding:
+            since[id(self)] = time.perf_counter()
+
+    def timed_release(self: Any) -> None:
+        if self._writer_lock is not None and id(self) in since:
+            held[0] += time.perf_counter() - since.pop(id(self))
+        release(self)
+
+    DatabaseWrapper._take_writer_lock = timed_take  # type: ignore[method-assign]
+    DatabaseWrapper._release_writer_lock = timed_release  # type: ignore[method-assign]
+    return held
+
+
+def worker(args: tuple[int, int, int, Any]) -> Result:
+    """One process running `count` complete cases after a warm-up; returns its timings, tokens, time span and
+    seconds inside the SQLite writer lock."""
     try:
         return _worker(args)
     except Exception as exc:
@@ -155,11 +190,12 @@ def worker(args: tuple[int, int, int, Any]) -> tuple[dict[str, list[float]], lis
         raise RuntimeError(f"worker {args[0]}: {exc!r}") from None
 
 
-def _worker(args: tuple[int, int, int, Any]) -> tuple[dict[str, list[float]], list[str], float, float]:
+def _worker(args: tuple[int, int, int, Any]) -> Result:
     _index, first, count, barrier = args
     from django.db import connection
 
     connection.close()  # never share the parent's connection
+    held = locked_time_counter()
     applicant, clerk, examiner = actors("")
     warm: dict[str, list[float]] = {s: [] for s in STEPS}
     for i in range(2):
@@ -168,12 +204,14 @@ def _worker(args: tuple[int, int, int, Any]) -> tuple[dict[str, list[float]], li
     tokens = []
     if barrier is not None:
         barrier.wait()
+    held[0] = 0.0
     start = time.time()
     for i in range(count):
         tokens.append(one_case(first + 2 + i, applicant, clerk, examiner, timings))
     end = time.time()
+    locked = held[0]
     connection.close()
-    return timings, tokens, start, end
+    return timings, tokens, start, end, locked
 
 
 def main() -> None:
@@ -210,7 +248,7 @@ def main() -> None:
             results = pool.map(worker, jobs)
     timings: dict[str, list[float]] = {s: [] for s in STEPS}
     tokens: list[str] = []
-    for part, part_tokens, _start, _end in results:
+    for part, part_tokens, _start, _end, _locked in results:
         for step in STEPS:
             timings[step] += part[step]
         tokens += part_tokens
@@ -221,6 +259,13 @@ def main() -> None:
         f"  complete cases (draft → licence issued)      {per_second:>8.1f} /s   target {TARGET_CASES:.0f} /s   "
         f"({len(tokens)} in {elapsed:.2f} s) {verdict}"
     )
+    locked = sum(r[4] for r in results)
+    if locked:
+        per_case = locked / len(tokens)
+        print(
+            f"  inside the SQLite writer lock                {per_case * 1000:>8.2f} ms a case "
+            f"(one case at a time: at most {1 / per_case:,.0f} cases/s)"
+        )
     print(f"  {'step':<28} {'p50 ms':>8} {'p95 ms':>8} {'mean ms':>8}")
     for step in STEPS:
         values = timings[step]
