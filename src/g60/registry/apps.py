@@ -6,3 +6,6 @@ class RegistryConfig(AppConfig):
     name = "g60.registry"
     label = "registry"
     verbose_name = _("Enterprise register")
+
+    def ready(self) -> None:
+        from g60.registry import import_indexes  # noqa: F401 - registers the deferred-indexes check

@@ -9,7 +9,9 @@ and the job's progress (`last_committed_line`) together, so a stopped import say
 Speed (docs/search.md, benchmarks/registry.py): reading, checking and preparing rows is pure Python and holds the
 GIL, while the database work (SQLite's B-trees, PostgreSQL's server) does not. So a reader thread reads and checks
 the file while the calling thread writes the previous chunk: the two overlap on two cores. The calling thread keeps
-every database access (Django connections are per thread, and tests run inside the caller's transaction).
+every database access (Django connections are per thread, and tests run inside the caller's transaction), except
+in a large load on PostgreSQL, written by several writer threads with a connection each (_PartitionWriter); a
+large load also sets the register's search indexes aside until its end (import_indexes.py).
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from django.db import DatabaseError, connection, transaction
+from django.db.models import F
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -39,6 +42,12 @@ from g60.audit.services import audit_record
 from g60.regions.models import City
 from g60.registry.constants import EnterpriseSource, EnterpriseStatus, EnterpriseType, ImportJobStatus
 from g60.registry.identifiers import uscc_error
+from g60.registry.import_indexes import (
+    indexes_defer,
+    indexes_defer_wanted,
+    indexes_restore,
+    indexes_restore_quietly,
+)
 from g60.registry.industry import SECTIONS, industry_class_error
 from g60.registry.models import Enterprise, EnterpriseChange, ImportJob, ImportRowError
 from g60.registry.search_text import search_text_for
@@ -70,6 +79,11 @@ BATCH_SIZE = 50_000
 # that the two threads overlap closely and memory stays a few megabytes, large enough that the per-statement cost
 # is spread thin.
 CHUNK_SIZE = 2000
+# A file of at least this many rows is a large load: on PostgreSQL it is written by POSTGRES_WRITERS connections
+# at once. One connection is one server process, and a load through one keeps one core busy with the database's
+# work (checking keys, the search vector, the indexes) while the others wait; two spread it (docs/search.md).
+IMPORT_LARGE_ROWS = 100_000
+POSTGRES_WRITERS = 2
 # The fields an import writes, compared with the stored row to decide "unchanged".
 DATA_FIELDS = [
     "name",
@@ -304,6 +318,23 @@ class _Source:
             self.done = self._raw.tell()  # bytes read so far (ahead of the rows by at most a buffer)
         return self.done, self.total
 
+    def estimated_rows(self, sample_bytes: int = 1 << 20) -> int:
+        """About how many rows a CSV file holds (from the lines of its first megabyte); 0 for an XLSX workbook
+        or a file whose first line is not the import's header."""
+        if self.path.suffix.lower() == ".xlsx":
+            return 0
+        size = self.path.stat().st_size
+        with self.path.open("rb") as raw:
+            sample = raw.read(sample_bytes)
+        first, _newline, rest = sample.partition(b"\n")
+        try:
+            _check_header(next(csv.reader([first.decode("utf-8-sig")])))
+        except (UnicodeDecodeError, StopIteration, ImportFileError):
+            return 0
+        if len(sample) == size:
+            return rest.count(b"\n") + (1 if rest and not rest.endswith(b"\n") else 0)
+        return int((size - len(first) - 1) * rest.count(b"\n") / max(1, len(rest)))
+
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         if self.path.suffix.lower() == ".xlsx":
             yield from self._xlsx_rows()
@@ -360,12 +391,26 @@ class _Source:
             book.close()
 
 
+def _partition_of(uscc: str, partitions: int) -> int:
+    """Which writer a row goes to (import_job_run's `writers`): by the USCC's last character (its check
+    character, spread over 31 values), so that a USCC always goes to the same one whatever the process (Python's
+    hash() of a str differs per process, and a resumed job must split the file as the stopped one did)."""
+    return ord(uscc[-1]) % partitions if uscc and partitions > 1 else 0
+
+
 @dataclass
-class _Chunk:
-    """Up to CHUNK_SIZE rows read and checked: the good ones by USCC (the last row of a USCC wins), the errors."""
+class _Part:
+    """A chunk's rows for one writer: the good ones by USCC (the last row of a USCC wins), the errors."""
 
     rows: dict[str, Prepared] = field(default_factory=dict)
     errors: list[RowError] = field(default_factory=list)
+
+
+@dataclass
+class _Chunk:
+    """Up to CHUNK_SIZE rows read and checked, split into one part per writer."""
+
+    parts: list[_Part]
     count: int = 0  # rows read, good or bad
     last_line: int = 0
     done: int = 0
@@ -380,7 +425,8 @@ class _Reader:
     (messages are translated per thread). Whatever it raises, ImportFileError included, is raised again by
     `next()` in the caller."""
 
-    def __init__(self, source: _Source, *, resume_after: int, city_codes: set[str], chunk_size: int) -> None:
+    def __init__(self, source: _Source, *, resume_after: list[int], city_codes: set[str], chunk_size: int) -> None:
+        """`resume_after`: per writer, the last line it committed (rows up to it are skipped)."""
         self._source = source
         self._resume_after = resume_after
         self._city_codes = city_codes
@@ -421,31 +467,39 @@ class _Reader:
 
     def _read(self) -> None:
         source, resume_after, city_codes, size = self._source, self._resume_after, self._city_codes, self._chunk_size
+        partitions = len(resume_after)
+        after = min(resume_after)
         check: Callable[[list[str], str], Prepared | None] | None = None
+        i_uscc = 0
         today = dt.date.today().isoformat()  # noqa: DTZ011 - a calendar date
-        chunk = _Chunk()
-        line = resume_after
+        chunk = _Chunk([_Part() for _ in range(partitions)])
+        line = after
         for line, cells in source.rows():
-            if line <= resume_after:
+            if line <= after:
                 continue
             if check is None:
                 check = _row_checker(source.header, city_codes)
+                i_uscc = source.header.index("uscc")
+            number = _partition_of(cells[i_uscc], partitions)
+            if line <= resume_after[number]:
+                continue  # that writer committed it before the job stopped
+            part = chunk.parts[number]
             prepared = check(cells, today)
             if prepared is None:
                 values, errors = validate_row(line, dict(zip(source.header, cells, strict=True)), city_codes)
                 if values is None:
-                    chunk.errors.extend(errors)
+                    part.errors.extend(errors)
                 else:
                     prepared = _prepared_from_values(values)
             if prepared is not None:
-                chunk.rows[prepared[0]] = prepared
+                part.rows[prepared[0]] = prepared
             chunk.count += 1
             if chunk.count >= size:
                 chunk.last_line = line
                 chunk.done, chunk.total = source.progress()
                 if not self._put(chunk):
                     return
-                chunk = _Chunk()
+                chunk = _Chunk([_Part() for _ in range(partitions)])
                 today = dt.date.today().isoformat()  # noqa: DTZ011 - a calendar date
         chunk.last_line, chunk.last = line, True
         chunk.done = chunk.total = source.progress()[1]
@@ -482,11 +536,51 @@ def _public_ids(count: int) -> list[str]:
     return ids
 
 
+@dataclass
+class _Counts:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+
+
+# COPY's text format: columns separated by tabs, rows by newlines, these four escaped, NULL as \N.
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _copy_text_value(value: object) -> str:
+    if value is None:
+        return "\\N"
+    if isinstance(value, bool):
+        return "t" if value else "f"
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+def _copy_text(constants: tuple[object, ...], ids: list[str], rows: list[Prepared]) -> bytes:
+    """The rows as COPY text, built with str.join: psycopg's write_row adapts every value on its own (12 µs a
+    row against 3 µs for this, docs/search.md); these are checked strings already, and only a row holding a tab,
+    newline, carriage return or backslash needs escaping (found by counting and `in`: scans at C speed)."""
+    head = "\t".join(_copy_text_value(value) for value in constants) + "\t"
+    tabs = len(_ROW_COLUMNS) - 1
+    lines = []
+    for public_id, row in zip(ids, rows, strict=True):
+        line = public_id + "\t" + "\t".join(row)
+        if line.count("\t") != tabs or "\n" in line or "\r" in line or "\\" in line:
+            line = public_id + "\t" + "\t".join(value.translate(_COPY_ESCAPES) for value in row)
+        lines.append(head + line)
+    lines.append("")
+    return "\n".join(lines).encode()
+
+
 class _Writer:
-    """Writes chunks on the caller's connection, inside the caller's transaction."""
+    """Writes parts on the connection of the thread that uses it, inside that thread's transaction, counting
+    what it did in `counts` (which the caller adds to the job when the transaction commits)."""
 
     def __init__(self, job: ImportJob) -> None:
         self.job = job
+        self.counts = _Counts()
         self.sqlite = connection.vendor == "sqlite"
         self._restore: list[str] = []
 
@@ -505,29 +599,29 @@ class _Writer:
             for statement in self._restore:
                 cursor.execute(statement)
 
-    def write(self, chunk: _Chunk, now: dt.datetime) -> None:
-        """Insert the chunk's new rows, update its changed ones (with history) and record its errors."""
-        job = self.job
+    def write(self, part: _Part, now: dt.datetime) -> None:
+        """Insert the part's new rows, update its changed ones (with history) and record its errors."""
+        job, counts = self.job, self.counts
         actor = job.created_by
-        rows = chunk.rows
+        rows = part.rows
         found = self._existing(list(rows)) if rows else set()
         if found:
             rows = {uscc: row for uscc, row in rows.items() if uscc not in found}
-            updated, changes = self._changes({uscc: chunk.rows[uscc] for uscc in found}, now)
+            updated, changes = self._changes({uscc: part.rows[uscc] for uscc in found}, now)
             if updated:
                 Enterprise.objects.bulk_update(
                     updated, [*DATA_FIELDS, "search_text", "modified_on", "modified_by"], batch_size=500
                 )
                 EnterpriseChange.objects.bulk_create(changes, batch_size=CHUNK_SIZE)
-            job.rows_updated += len(updated)
+            counts.updated += len(updated)
         if rows:
             self._insert(list(rows.values()), actor_id=actor.pk if actor is not None else None, now=now)
-            job.rows_created += len(rows)
-        if chunk.errors:
+            counts.created += len(rows)
+        if part.errors:
             ImportRowError.objects.bulk_create(
-                ImportRowError(job=job, line=e.line, column=e.column, value=e.value, rule=e.rule) for e in chunk.errors
+                ImportRowError(job=job, line=e.line, column=e.column, value=e.value, rule=e.rule) for e in part.errors
             )
-            job.rows_invalid += len({e.line for e in chunk.errors})
+            counts.invalid += len({e.line for e in part.errors})
 
     def _existing(self, usccs: list[str]) -> set[str]:
         """Which of the USCCs are in the register (usually none): one indexed query, no model instances."""
@@ -555,7 +649,7 @@ class _Writer:
             values = _values_from_prepared(rows[row.uscc])
             before = {f: getattr(row, f) for f in DATA_FIELDS if getattr(row, f) != values[f]}
             if not before:
-                job.rows_unchanged += 1
+                self.counts.unchanged += 1
                 continue
             for name in before:
                 setattr(row, name, values[name])
@@ -595,8 +689,7 @@ class _Writer:
             raw = cursor.cursor  # the driver's cursor: no %s rewriting or logging of thousands of parameters
             if not self.sqlite:
                 with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-                    for public_id, row in zip(ids, rows, strict=True):
-                        copy.write_row((*constants, public_id, *row))
+                    copy.write(_copy_text(constants, ids, rows))
                 return
             width = len(_ROW_COLUMNS)
             limit = connection.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # 32,766 by default
@@ -623,53 +716,62 @@ def import_job_create(*, acting_user: User | None, path: Path, file_name: str = 
 
 
 def import_job_run(
-    job: ImportJob, *, progress: ProgressCallback | None = None, batch_size: int = BATCH_SIZE
+    job: ImportJob,
+    *,
+    progress: ProgressCallback | None = None,
+    batch_size: int = BATCH_SIZE,
+    defer_indexes: bool | None = None,
+    writers: int | None = None,
 ) -> ImportJob:
-    """Run (or resume, after `last_committed_line`) an import job to its end, `batch_size` rows per transaction."""
+    """Run (or resume, after what it committed) an import job to its end, `batch_size` rows per transaction.
+
+    `defer_indexes`: set the register's search indexes aside during the load and build them after it
+    (import_indexes.py); None decides by the file's size against the register's, False keeps them.
+    `writers`: connections writing at once (_PartitionWriter); None: POSTGRES_WRITERS for a large file on
+    PostgreSQL outside a transaction, otherwise one (the caller's). A resumed job keeps its own number."""
     if job.status == ImportJobStatus.DONE:
         return job
     city_codes = set(City.objects.values_list("code", flat=True))
     source = _Source(Path(job.file_path))
+    estimate: int | None = None
+
+    def estimated_rows() -> int:
+        nonlocal estimate
+        if estimate is None:
+            estimate = source.estimated_rows()
+        return estimate
+
+    if job.partition_lines:
+        writers = len(job.partition_lines)  # the split of the stopped run, or its rows would be misplaced
+    elif job.last_committed_line:
+        writers = 1
+    elif writers is None:
+        large = estimated_rows() >= IMPORT_LARGE_ROWS and not connection.in_atomic_block
+        writers = POSTGRES_WRITERS if large and connection.vendor == "postgresql" else 1
+    if writers > 1 and connection.in_atomic_block:
+        raise ValueError("an import with several writers cannot run inside a transaction")
+    if writers > 1 and connection.vendor == "sqlite":
+        raise ValueError("several writers need PostgreSQL: SQLite writes one transaction at a time")
     job.status = ImportJobStatus.RUNNING
     job.failure = ""
-    job.save(update_fields=["status", "failure", "modified_on"])
-    reader = _Reader(
-        source, resume_after=job.last_committed_line, city_codes=city_codes, chunk_size=min(CHUNK_SIZE, batch_size)
-    )
+    if writers > 1 and not job.partition_lines:
+        job.partition_lines = [job.last_committed_line] * writers
+    job.save(update_fields=["status", "failure", "partition_lines", "modified_on"])
+    if defer_indexes is None:
+        defer_indexes = bool(job.deferred_indexes) or indexes_defer_wanted(estimated_rows())
+    if defer_indexes:
+        indexes_defer(job)
+    resume_after = list(job.partition_lines) if writers > 1 else [job.last_committed_line]
+    reader = _Reader(source, resume_after=resume_after, city_codes=city_codes, chunk_size=min(CHUNK_SIZE, batch_size))
     try:
-        with reader, _Writer(job) as writer:
-            last = False
-            while not last:
-                with transaction.atomic():
-                    now = timezone.now()
-                    rows = 0
-                    while not last and rows < batch_size:
-                        chunk = reader.next()
-                        writer.write(chunk, now)
-                        rows += chunk.count
-                        last = chunk.last
-                        job.lines_read, job.progress_done, job.progress_total = chunk.last_line, chunk.done, chunk.total
-                    if last:
-                        job.status = ImportJobStatus.DONE
-                    job.last_committed_line = job.lines_read
-                    job.save(
-                        update_fields=[
-                            "rows_created",
-                            "rows_updated",
-                            "rows_unchanged",
-                            "rows_invalid",
-                            "last_committed_line",
-                            "lines_read",
-                            "progress_done",
-                            "progress_total",
-                            "status",
-                            "modified_on",
-                        ]
-                    )
-                if progress is not None and not last:
-                    progress(job)
+        with reader:
+            if writers > 1:
+                _write_partitioned(job, reader, writers, batch_size, progress)
+            else:
+                _write_sequentially(job, reader, batch_size, progress)
     except ImportFileError as exc:
         job.refresh_from_db()  # the counts of the committed batches, not of the one rolled back
+        indexes_restore_quietly(job)
         job.status = ImportJobStatus.FAILED
         job.failure = str(exc)
         job.save(update_fields=["status", "failure", "modified_on"])
@@ -678,13 +780,22 @@ def import_job_run(
         return job
     except BaseException as exc:
         # Anything else (the database gone, Ctrl-C): the committed batches stay and --resume goes on after them.
+        # The indexes set aside are built again if the database still answers; if not, the job keeps their list
+        # and --resume builds them.
         ImportJob.objects.filter(pk=job.pk).update(status=ImportJobStatus.FAILED, failure=repr(exc)[:1000])
+        if job.deferred_indexes and not isinstance(exc, DatabaseError):
+            indexes_restore_quietly(job)
         raise
+    indexes_restore(job)
     if connection.vendor == "postgresql" and (job.rows_created or job.rows_updated):
         # Fresh statistics at once, so the planner sees the new rows (autovacuum's ANALYZE comes minutes later,
-        # and until then search plans assume the old table size): docs/search.md.
+        # and until then search plans assume the old table size): docs/search.md. After a large load, VACUUM
+        # too (outside a transaction only): it sets the new rows' hint bits and the visibility map once, instead
+        # of the first searches writing hint bits page by page, and lets searches use index-only scans
+        # (1,000,000 rows: about 1.2 s).
+        large = job.rows_created + job.rows_updated >= IMPORT_LARGE_ROWS and not connection.in_atomic_block
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {Enterprise._meta.db_table}")
+            cursor.execute(f"{'VACUUM (ANALYZE)' if large else 'ANALYZE'} {Enterprise._meta.db_table}")
     with transaction.atomic():
         job.finished_on = timezone.now()
         job.save(update_fields=["finished_on", "modified_on"])
@@ -692,6 +803,180 @@ def import_job_run(
     if progress is not None:
         progress(job)
     return job
+
+
+_PROGRESS_FIELDS = [
+    "rows_created",
+    "rows_updated",
+    "rows_unchanged",
+    "rows_invalid",
+    "last_committed_line",
+    "lines_read",
+    "progress_done",
+    "progress_total",
+    "status",
+    "modified_on",
+]
+
+
+def _write_sequentially(job: ImportJob, reader: _Reader, batch_size: int, progress: ProgressCallback | None) -> None:
+    """One writer on the caller's connection: each batch, with the job's counts and last committed line, in one
+    transaction."""
+    with _Writer(job) as writer:
+        counts = writer.counts
+        last = False
+        while not last:
+            with transaction.atomic():
+                now = timezone.now()
+                rows = 0
+                while not last and rows < batch_size:
+                    chunk = reader.next()
+                    writer.write(chunk.parts[0], now)
+                    rows += chunk.count
+                    last = chunk.last
+                    job.lines_read, job.progress_done, job.progress_total = chunk.last_line, chunk.done, chunk.total
+                job.rows_created += counts.created
+                job.rows_updated += counts.updated
+                job.rows_unchanged += counts.unchanged
+                job.rows_invalid += counts.invalid
+                if last:
+                    job.status = ImportJobStatus.DONE
+                job.last_committed_line = job.lines_read
+                job.save(update_fields=_PROGRESS_FIELDS)
+            writer.counts = counts = _Counts()
+            if progress is not None and not last:
+                progress(job)
+
+
+def _write_partitioned(
+    job: ImportJob, reader: _Reader, writers: int, batch_size: int, progress: ProgressCallback | None
+) -> None:
+    """Several writers, each a thread with a connection of its own (on PostgreSQL a server process of its own),
+    each taking its part of every chunk (_partition_of). Each commits its batches with its last line in the job's
+    `partition_lines`; a row is in the register once its writer's line has passed it."""
+    job.created_by  # noqa: B018 - fetched once here, not by each writer
+    threads = [_PartitionWriter(job, number, max(1, batch_size // writers)) for number in range(writers)]
+    for thread in threads:
+        thread.start()
+    try:
+        last = False
+        reported = time.monotonic()
+        while not last:
+            chunk = reader.next()
+            for thread, part in zip(threads, chunk.parts, strict=True):
+                thread.give((part, chunk.last_line))
+            last = chunk.last
+            if time.monotonic() - reported > 0.5 or last:
+                ImportJob.objects.filter(pk=job.pk).update(
+                    lines_read=chunk.last_line, progress_done=chunk.done, progress_total=chunk.total
+                )
+                reported = time.monotonic()
+                if progress is not None and not last:
+                    job.refresh_from_db()
+                    progress(job)
+        for thread in threads:
+            thread.give(_END)
+        for thread in threads:
+            thread.finish()
+    except BaseException:
+        for thread in threads:
+            thread.abort()
+        with contextlib.suppress(DatabaseError):
+            ImportJob.objects.filter(pk=job.pk).update(
+                last_committed_line=min(ImportJob.objects.get(pk=job.pk).partition_lines)
+            )
+        raise
+    job.refresh_from_db()
+    job.status = ImportJobStatus.DONE
+    job.last_committed_line = job.lines_read
+    job.save(update_fields=["status", "last_committed_line", "modified_on"])
+
+
+_END = "end"  # to a writer: commit what you hold and stop
+
+
+class _Aborted(Exception):
+    pass
+
+
+class _PartitionWriter(threading.Thread):
+    """One of several writers: takes (part, last line) pairs and commits every `batch_size` rows, together with
+    its counts and its last line (job.partition_lines[number]), in its own transaction."""
+
+    def __init__(self, job: ImportJob, number: int, batch_size: int) -> None:
+        super().__init__(name=f"g60-import-writer-{number}", daemon=True)
+        self.job, self.number, self.batch_size = job, number, batch_size
+        self.error: BaseException | None = None
+        self._queue: queue.Queue[tuple[_Part, int] | str] = queue.Queue(maxsize=2)
+        self._abort = threading.Event()
+        self._language = translation.get_language()
+
+    def give(self, item: tuple[_Part, int] | str) -> None:
+        """Hand it an item, or raise the error it stopped with."""
+        while True:
+            if self.error is not None:
+                raise self.error
+            if not self.is_alive():
+                raise RuntimeError(f"{self.name} stopped")
+            with contextlib.suppress(queue.Full):
+                self._queue.put(item, timeout=0.1)
+                return
+
+    def finish(self) -> None:
+        self.join()
+        if self.error is not None:
+            raise self.error
+
+    def abort(self) -> None:
+        """Roll back the batch it holds and stop (what it committed stays)."""
+        self._abort.set()
+        self.join()
+
+    def _next(self) -> tuple[_Part, int] | str:
+        while not self._abort.is_set():
+            with contextlib.suppress(queue.Empty):
+                return self._queue.get(timeout=0.1)
+        raise _Aborted
+
+    def run(self) -> None:
+        try:
+            with translation.override(self._language), _Writer(self.job) as writer:
+                done = False
+                while not done:
+                    with transaction.atomic():
+                        now = timezone.now()
+                        rows, line = 0, None
+                        while rows < self.batch_size:
+                            item = self._next()
+                            if isinstance(item, str):
+                                done = True
+                                break
+                            part, line = item
+                            writer.write(part, now)
+                            rows += len(part.rows) + len(part.errors)
+                        if line is not None:
+                            self._commit(writer.counts, line)
+                    writer.counts = _Counts()
+        except _Aborted:
+            pass
+        except BaseException as exc:  # handed to the main thread by give() or finish()
+            self.error = exc
+        finally:
+            connection.close()
+
+    def _commit(self, counts: _Counts, line: int) -> None:
+        # FOR NO KEY UPDATE: the other writers' inserts of error rows check their key (FOR KEY SHARE) unhindered.
+        locked = ImportJob.objects.select_for_update(no_key=True).only("partition_lines").get(pk=self.job.pk)
+        lines = list(locked.partition_lines)
+        lines[self.number] = line
+        ImportJob.objects.filter(pk=self.job.pk).update(
+            rows_created=F("rows_created") + counts.created,
+            rows_updated=F("rows_updated") + counts.updated,
+            rows_unchanged=F("rows_unchanged") + counts.unchanged,
+            rows_invalid=F("rows_invalid") + counts.invalid,
+            partition_lines=lines,
+            modified_on=timezone.now(),
+        )
 
 
 def import_job_summary(job: ImportJob) -> dict[str, Any]:

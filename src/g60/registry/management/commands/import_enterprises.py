@@ -3,6 +3,7 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connection
 
 from g60.accounts.models import User
 from g60.registry.constants import ImportJobStatus
@@ -23,6 +24,18 @@ class Command(BaseCommand):
         parser.add_argument("--user", help="username recorded as the importer (default: the system)")
         parser.add_argument("--errors", help="write the error report (CSV) to this file")
         parser.add_argument("--quiet", action="store_true", help="no progress bar")
+        parser.add_argument(
+            "--keep-indexes",
+            action="store_true",
+            help="never set the register's search indexes aside during the load (by default a file of 100,000 "
+            "rows or more, larger than the register, is loaded without them and they are built afterwards)",
+        )
+        parser.add_argument(
+            "--writers",
+            type=int,
+            choices=[1, 2, 3, 4],
+            help="connections writing at once (PostgreSQL only; default: 2 for a file of 100,000 rows or more)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = None
@@ -30,6 +43,8 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"no user {options['user']}")
+        if (options["writers"] or 1) > 1 and connection.vendor != "postgresql":
+            raise CommandError("--writers above 1 needs PostgreSQL: SQLite writes one transaction at a time")
         if options["resume"]:
             job = ImportJob.objects.filter(public_id=options["resume"]).first()
             if job is None:
@@ -43,7 +58,15 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: a .csv or .xlsx file is needed")
             job = import_job_create(acting_user=user, path=path)
             self.stdout.write(f"import job {job.public_id}")
-        job = import_job_run(job, progress=None if options["quiet"] else self._bar)
+        try:
+            job = import_job_run(
+                job,
+                progress=None if options["quiet"] else self._bar,
+                defer_indexes=False if options["keep_indexes"] else None,
+                writers=options["writers"],
+            )
+        except ValueError as exc:  # several writers on SQLite
+            raise CommandError(str(exc)) from exc
         if not options["quiet"]:
             sys.stderr.write("\n")
         summary = import_job_summary(job)
