@@ -145,6 +145,13 @@ def main() -> None:
     summary: list[tuple[str, str, str, str]] = []
 
     if not args.skip_import:
+        # A stopped earlier run may have left the register's indexes set aside: make them again before the
+        # job that lists them is emptied away.
+        from g60.registry.import_indexes import indexes_restore
+        from g60.registry.models import ImportJob
+
+        for job in ImportJob.objects.exclude(deferred_indexes=[]):
+            indexes_restore(job)
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":
                 cursor.execute(

@@ -176,8 +176,8 @@ def deferred_indexes_check(databases: Any = None, **kwargs: Any) -> list[checks.
         names = ", ".join(name for name, _sql in job.deferred_indexes)
         messages.append(
             checks.Warning(
-                f"Import job {job.public_id} ({job.file_name}) stopped while the register's indexes {names} were "
-                "set aside; searches are slower until they are built again.",
+                f"Import job {job.public_id} ({job.file_name}) stopped while these indexes (and keys) of the "
+                f"register were set aside: {names}. Searches are slower until they are made again.",
                 hint=f"g60 import-enterprises --resume {job.public_id}",
                 obj=job,
                 id="registry.W001",

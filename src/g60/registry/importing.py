@@ -975,6 +975,7 @@ class _PartitionWriter(threading.Thread):
             rows_unchanged=F("rows_unchanged") + counts.unchanged,
             rows_invalid=F("rows_invalid") + counts.invalid,
             partition_lines=lines,
+            last_committed_line=min(lines),
             modified_on=timezone.now(),
         )
 

@@ -359,10 +359,11 @@ def enterprise_get(uscc: str, *, include_archived: bool = False) -> Enterprise:
     queryset = Enterprise.objects.select_related("city")
     if not include_archived:
         queryset = queryset.filter(archived=False)
-    enterprise = queryset.filter(uscc=uscc.strip().upper()).first()
-    if enterprise is None:
-        raise Http404(uscc)
-    return enterprise
+    # get(), not first(): the USCC is unique, and first() would add ORDER BY, compiled on every call for nothing.
+    try:
+        return queryset.get(uscc=uscc.strip().upper())
+    except Enterprise.DoesNotExist:
+        raise Http404(uscc) from None
 
 
 def highlight(text: str, q: str) -> SafeString:
