@@ -250,3 +250,31 @@ def test_a_row_breaking_a_foreign_key_set_aside_stops_the_restore_and_the_job_ke
         indexes_restore(ImportJob.objects.get(pk=job.pk))
     assert ImportJob.objects.get(pk=job.pk).deferred_indexes  # nothing half made: the list stays for --resume
     assert SEARCH_BTREES.isdisjoint(plain_indexes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_file_left_to_the_rules_gets_the_large_load_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The thresholds lowered so that 40 rows count as a large load into an empty register.
+    from g60.registry import import_indexes, importing
+
+    monkeypatch.setattr(import_indexes, "IMPORT_DEFER_MIN_ROWS", 10)
+    monkeypatch.setattr(importing, "IMPORT_LARGE_ROWS", 10)
+    dropped: list[list[str]] = []
+    defer = importing.indexes_defer
+    monkeypatch.setattr(importing, "indexes_defer", lambda job: dropped.append(defer(job)) or dropped[-1])
+    before, keys = plain_indexes(), foreign_keys()
+
+    path = write_csv(tmp_path / "a.csv", generated_rows(40, seed=8))
+    job = import_job_run(import_job_create(acting_user=None, path=path))
+    assert job.status == ImportJobStatus.DONE and job.rows_created == 40
+    assert set(dropped[0]) >= SEARCH_BTREES
+    assert plain_indexes() == before and foreign_keys() == keys
+    # PostgreSQL: two writers; SQLite: one.
+    assert job.partition_lines == ([] if connection.vendor == "sqlite" else [41, 41])
+
+    # Into a register that now holds 40 rows, a file of 12 is no longer large enough to set anything aside.
+    dropped.clear()
+    job = import_job_run(import_job_create(acting_user=None, path=write_csv(tmp_path / "b.csv", generated_rows(12))))
+    assert job.rows_created + job.rows_updated + job.rows_unchanged == 12 and dropped == []
