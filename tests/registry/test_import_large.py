@@ -262,14 +262,22 @@ def test_a_large_file_left_to_the_rules_gets_the_large_load_path(
     monkeypatch.setattr(import_indexes, "IMPORT_DEFER_MIN_ROWS", 10)
     monkeypatch.setattr(importing, "IMPORT_LARGE_ROWS", 10)
     dropped: list[list[str]] = []
-    defer = importing.indexes_defer
+    defer, restore = importing.indexes_defer, importing.indexes_restore
     monkeypatch.setattr(importing, "indexes_defer", lambda job: dropped.append(defer(job)) or dropped[-1])
+    status_while_restoring: list[str] = []
+
+    def restore_and_note(job: ImportJob) -> list[str]:
+        status_while_restoring.append(ImportJob.objects.get(pk=job.pk).status)
+        return restore(job)
+
+    monkeypatch.setattr(importing, "indexes_restore", restore_and_note)
     before, keys = plain_indexes(), foreign_keys()
 
     path = write_csv(tmp_path / "a.csv", generated_rows(40, seed=8))
     job = import_job_run(import_job_create(acting_user=None, path=path))
     assert job.status == ImportJobStatus.DONE and job.rows_created == 40
     assert set(dropped[0]) >= SEARCH_BTREES
+    assert status_while_restoring[0] == ImportJobStatus.RUNNING  # done only once the indexes are back
     assert plain_indexes() == before and foreign_keys() == keys
     # PostgreSQL: two writers; SQLite: one.
     assert job.partition_lines == ([] if connection.vendor == "sqlite" else [41, 41])

@@ -786,7 +786,12 @@ def import_job_run(
         if job.deferred_indexes and not isinstance(exc, DatabaseError):
             indexes_restore_quietly(job)
         raise
+    # The job stays running until the indexes it set aside are back: searches are slower until then, and a job
+    # stopped now is resumed (it reads no row again, and makes them).
     indexes_restore(job)
+    if job.status != ImportJobStatus.DONE:
+        job.status = ImportJobStatus.DONE
+        job.save(update_fields=["status", "modified_on"])
     if connection.vendor == "postgresql" and (job.rows_created or job.rows_updated):
         # Fresh statistics at once, so the planner sees the new rows (autovacuum's ANALYZE comes minutes later,
         # and until then search plans assume the old table size): docs/search.md. After a large load, VACUUM
@@ -839,7 +844,7 @@ def _write_sequentially(job: ImportJob, reader: _Reader, batch_size: int, progre
                 job.rows_updated += counts.updated
                 job.rows_unchanged += counts.unchanged
                 job.rows_invalid += counts.invalid
-                if last:
+                if last and not job.deferred_indexes:  # otherwise done once they are made again
                     job.status = ImportJobStatus.DONE
                 job.last_committed_line = job.lines_read
                 job.save(update_fields=_PROGRESS_FIELDS)
@@ -887,7 +892,8 @@ def _write_partitioned(
             )
         raise
     job.refresh_from_db()
-    job.status = ImportJobStatus.DONE
+    if not job.deferred_indexes:  # otherwise done once they are made again
+        job.status = ImportJobStatus.DONE
     job.last_committed_line = job.lines_read
     job.save(update_fields=["status", "last_committed_line", "modified_on"])
 
