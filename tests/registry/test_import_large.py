@@ -134,6 +134,19 @@ def test_the_row_estimate_of_a_csv(tmp_path: Path) -> None:
     assert _Source(write_csv(tmp_path / "c.csv", [{"uscc": "x"}], columns=["uscc"])).estimated_rows() == 0
     (tmp_path / "d.xlsx").write_bytes(b"not read")
     assert _Source(tmp_path / "d.xlsx").estimated_rows() == 0
+    assert _Source(tmp_path / "gone.csv").estimated_rows() == 0
+
+
+@pytest.mark.django_db
+def test_a_job_whose_file_is_gone_is_marked_failed(tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "a.csv", generated_rows(2))
+    job = import_job_create(acting_user=None, path=path)
+    path.unlink()
+    with pytest.raises(FileNotFoundError):
+        import_job_run(job)
+    job = ImportJob.objects.get(pk=job.pk)
+    assert job.status == ImportJobStatus.FAILED and "FileNotFoundError" in job.failure
+    assert not Enterprise.objects.exists()
 
 
 @pytest.mark.django_db

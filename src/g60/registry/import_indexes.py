@@ -63,19 +63,12 @@ def _deferrable(cursor: Any) -> list[list[str]]:
             "SELECT c.relname, pg_get_indexdef(i.indexrelid) FROM pg_index i "
             "JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_am a ON a.oid = c.relam "
             "WHERE i.indrelid = %s::regclass AND NOT i.indisunique AND NOT i.indisprimary AND a.amname = 'btree' "
-            "ORDER BY c.relname",
-            [table],
+            "UNION ALL SELECT conname, 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' "
+            "|| quote_ident(conname) || ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY 1",
+            [table, table],
         )
-    found = [[name, sql] for name, sql in cursor.fetchall()]
-    if connection.vendor == "postgresql":
-        cursor.execute(
-            "SELECT conname, 'ALTER TABLE ' || conrelid::regclass || ' ADD CONSTRAINT ' || quote_ident(conname) "
-            "|| ' ' || pg_get_constraintdef(oid) FROM pg_constraint "
-            "WHERE conrelid = %s::regclass AND contype = 'f' ORDER BY conname",
-            [table],
-        )
-        found += [[name, sql] for name, sql in cursor.fetchall()]
-    return found
+    return [[name, sql] for name, sql in cursor.fetchall()]
 
 
 def _drop(cursor: Any, name: str, sql: str) -> None:

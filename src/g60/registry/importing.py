@@ -319,13 +319,16 @@ class _Source:
         return self.done, self.total
 
     def estimated_rows(self, sample_bytes: int = 1 << 20) -> int:
-        """About how many rows a CSV file holds (from the lines of its first megabyte); 0 for an XLSX workbook
-        or a file whose first line is not the import's header."""
+        """About how many rows a CSV file holds (from the lines of its first megabyte); 0 for an XLSX workbook,
+        an unreadable file or one whose first line is not the import's header."""
         if self.path.suffix.lower() == ".xlsx":
             return 0
-        size = self.path.stat().st_size
-        with self.path.open("rb") as raw:
-            sample = raw.read(sample_bytes)
+        try:
+            size = self.path.stat().st_size
+            with self.path.open("rb") as raw:
+                sample = raw.read(sample_bytes)
+        except OSError:
+            return 0  # the reader meets the same error and the job fails with it
         first, _newline, rest = sample.partition(b"\n")
         try:
             _check_header(next(csv.reader([first.decode("utf-8-sig")])))
@@ -715,6 +718,20 @@ def import_job_create(*, acting_user: User | None, path: Path, file_name: str = 
     )
 
 
+def import_writers_check(writers: int) -> None:
+    """Raise ValueError, naming every reason, when `writers` connections cannot write an import here
+    (import_job_run's `writers`)."""
+    if writers <= 1:
+        return
+    reasons = []
+    if connection.vendor == "sqlite":
+        reasons.append("several writers need PostgreSQL: SQLite writes one transaction at a time")
+    if connection.in_atomic_block:
+        reasons.append("an import with several writers cannot run inside a transaction")
+    if reasons:
+        raise ValueError("; ".join(reasons))
+
+
 def import_job_run(
     job: ImportJob,
     *,
@@ -733,32 +750,22 @@ def import_job_run(
         return job
     city_codes = set(City.objects.values_list("code", flat=True))
     source = _Source(Path(job.file_path))
-    estimate: int | None = None
-
-    def estimated_rows() -> int:
-        nonlocal estimate
-        if estimate is None:
-            estimate = source.estimated_rows()
-        return estimate
-
+    estimate = source.estimated_rows()  # reads the first megabyte
     if job.partition_lines:
         writers = len(job.partition_lines)  # the split of the stopped run, or its rows would be misplaced
     elif job.last_committed_line:
         writers = 1
     elif writers is None:
-        large = estimated_rows() >= IMPORT_LARGE_ROWS and not connection.in_atomic_block
+        large = estimate >= IMPORT_LARGE_ROWS and not connection.in_atomic_block
         writers = POSTGRES_WRITERS if large and connection.vendor == "postgresql" else 1
-    if writers > 1 and connection.in_atomic_block:
-        raise ValueError("an import with several writers cannot run inside a transaction")
-    if writers > 1 and connection.vendor == "sqlite":
-        raise ValueError("several writers need PostgreSQL: SQLite writes one transaction at a time")
+    import_writers_check(writers)
     job.status = ImportJobStatus.RUNNING
     job.failure = ""
     if writers > 1 and not job.partition_lines:
         job.partition_lines = [job.last_committed_line] * writers
     job.save(update_fields=["status", "failure", "partition_lines", "modified_on"])
     if defer_indexes is None:
-        defer_indexes = bool(job.deferred_indexes) or indexes_defer_wanted(estimated_rows())
+        defer_indexes = bool(job.deferred_indexes) or indexes_defer_wanted(estimate)
     if defer_indexes:
         indexes_defer(job)
     resume_after = list(job.partition_lines) if writers > 1 else [job.last_committed_line]
@@ -789,9 +796,8 @@ def import_job_run(
     # The job stays running until the indexes it set aside are back: searches are slower until then, and a job
     # stopped now is resumed (it reads no row again, and makes them).
     indexes_restore(job)
-    if job.status != ImportJobStatus.DONE:
-        job.status = ImportJobStatus.DONE
-        job.save(update_fields=["status", "modified_on"])
+    job.status = ImportJobStatus.DONE
+    job.save(update_fields=["status", "modified_on"])
     if connection.vendor == "postgresql" and (job.rows_created or job.rows_updated):
         # Fresh statistics at once, so the planner sees the new rows (autovacuum's ANALYZE comes minutes later,
         # and until then search plans assume the old table size): docs/search.md. After a large load, VACUUM
@@ -819,7 +825,6 @@ _PROGRESS_FIELDS = [
     "lines_read",
     "progress_done",
     "progress_total",
-    "status",
     "modified_on",
 ]
 
@@ -844,8 +849,6 @@ def _write_sequentially(job: ImportJob, reader: _Reader, batch_size: int, progre
                 job.rows_updated += counts.updated
                 job.rows_unchanged += counts.unchanged
                 job.rows_invalid += counts.invalid
-                if last and not job.deferred_indexes:  # otherwise done once they are made again
-                    job.status = ImportJobStatus.DONE
                 job.last_committed_line = job.lines_read
                 job.save(update_fields=_PROGRESS_FIELDS)
             writer.counts = counts = _Counts()
@@ -886,16 +889,8 @@ def _write_partitioned(
     except BaseException:
         for thread in threads:
             thread.abort()
-        with contextlib.suppress(DatabaseError):
-            ImportJob.objects.filter(pk=job.pk).update(
-                last_committed_line=min(ImportJob.objects.get(pk=job.pk).partition_lines)
-            )
         raise
-    job.refresh_from_db()
-    if not job.deferred_indexes:  # otherwise done once they are made again
-        job.status = ImportJobStatus.DONE
-    job.last_committed_line = job.lines_read
-    job.save(update_fields=["status", "last_committed_line", "modified_on"])
+    job.refresh_from_db()  # the counts and lines the writers committed (last_committed_line: the smallest)
 
 
 _END = "end"  # to a writer: commit what you hold and stop

@@ -152,11 +152,12 @@ class ImportJob(TrackedModel):
     rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
     rows_invalid = models.PositiveIntegerField(_("rows with errors"), default=0)
     failure = models.TextField(_("failure"), blank=True)
-    # The register's indexes this job set aside for its load, [[name, CREATE INDEX statement], ...], until it
-    # builds them again (g60/registry/import_indexes.py): a stopped job holding some is resumed to restore them.
     # For an import written by several connections at once: the last line each committed (importing.py,
     # _PartitionWriter); every line up to the smallest is in.
     partition_lines = models.JSONField(_("lines committed per writer"), default=list, blank=True, editable=False)
+    # The register's indexes (and on PostgreSQL foreign keys) this job set aside for its load, [[name, statement
+    # that makes it], ...], until it makes them again (g60/registry/import_indexes.py): a stopped job holding
+    # some is resumed to make them.
     deferred_indexes = models.JSONField(_("indexes set aside"), default=list, blank=True, editable=False)
     finished_on = models.DateTimeField(_("finished on"), null=True, blank=True)
 

@@ -3,11 +3,10 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import connection
 
 from g60.accounts.models import User
 from g60.registry.constants import ImportJobStatus
-from g60.registry.importing import import_job_create, import_job_run, import_job_summary
+from g60.registry.importing import import_job_create, import_job_run, import_job_summary, import_writers_check
 from g60.registry.models import ImportJob
 
 
@@ -43,8 +42,10 @@ class Command(BaseCommand):
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
                 raise CommandError(f"no user {options['user']}")
-        if (options["writers"] or 1) > 1 and connection.vendor != "postgresql":
-            raise CommandError("--writers above 1 needs PostgreSQL: SQLite writes one transaction at a time")
+        try:
+            import_writers_check(options["writers"] or 1)  # before a job is made
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
         if options["resume"]:
             job = ImportJob.objects.filter(public_id=options["resume"]).first()
             if job is None:
@@ -58,15 +59,12 @@ class Command(BaseCommand):
                 raise CommandError(f"{path}: a .csv or .xlsx file is needed")
             job = import_job_create(acting_user=user, path=path)
             self.stdout.write(f"import job {job.public_id}")
-        try:
-            job = import_job_run(
-                job,
-                progress=None if options["quiet"] else self._bar,
-                defer_indexes=False if options["keep_indexes"] else None,
-                writers=options["writers"],
-            )
-        except ValueError as exc:  # several writers on SQLite
-            raise CommandError(str(exc)) from exc
+        job = import_job_run(
+            job,
+            progress=None if options["quiet"] else self._bar,
+            defer_indexes=False if options["keep_indexes"] else None,
+            writers=options["writers"],
+        )
         if not options["quiet"]:
             sys.stderr.write("\n")
         summary = import_job_summary(job)
