@@ -108,3 +108,55 @@ def test_row_lock_refuses_to_run_outside_a_transaction() -> None:
     application = Application.objects.create(applicant=user, created_by=user, modified_by=user, name="甲")
     with pytest.raises(TransactionManagementError):
         row_lock(Application, application.pk)
+
+
+def test_row_get_reads_like_get_with_its_related_objects_and_constant_filters() -> None:
+    import datetime as dt
+    from decimal import Decimal
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from g60.core.rows import row_get
+    from g60.registry.models import Enterprise
+    from tests.registry.factories import EnterpriseFactory
+
+    kept = EnterpriseFactory(registered_capital_wan=Decimal("1234.5000"), established_on=dt.date(2019, 2, 28))
+    archived = EnterpriseFactory(archived=True)
+    expected = Enterprise.objects.select_related("city").get(pk=kept.pk)
+    with CaptureQueriesContext(connection) as queries:
+        found = row_get(Enterprise, "uscc", kept.uscc, related=("city",), where=(("archived", False),))
+        assert found.city.name_zh == "苏州市"  # came with the row
+    assert len(queries) == 1
+    names = [f.attname for f in Enterprise._meta.concrete_fields]
+    assert _fields(found, names) == _fields(expected, names)
+    # The columns' converters ran: the types are the model's, not the database's.
+    assert isinstance(found.registered_capital_wan, Decimal) and found.established_on == dt.date(2019, 2, 28)
+    assert not found._state.adding and found._state.db == "default"
+    # The constant filter is part of the query; without it the archived row is found.
+    with pytest.raises(Enterprise.DoesNotExist):
+        row_get(Enterprise, "uscc", archived.uscc, related=("city",), where=(("archived", False),))
+    assert row_get(Enterprise, "uscc", archived.uscc).pk == archived.pk
+    # The value is prepared by the key's field as a lookup would: a primary key given as text.
+    assert row_get(Enterprise, "pk", str(kept.pk)).uscc == kept.uscc
+    with pytest.raises(Enterprise.DoesNotExist):
+        row_get(Enterprise, "uscc", "nothing-like-this")
+
+
+def test_row_values_lists_one_column_in_the_models_order() -> None:
+    import datetime as dt
+
+    from g60.core.rows import row_values
+    from g60.registry.models import EnterpriseFormerName
+    from tests.registry.factories import EnterpriseFactory, EnterpriseFormerNameFactory
+
+    enterprise, other = EnterpriseFactory(), EnterpriseFactory()
+    EnterpriseFormerNameFactory(enterprise=enterprise, name="最早的名字", used_until=dt.date(2001, 1, 1))
+    EnterpriseFormerNameFactory(enterprise=enterprise, name="后来的名字", used_until=dt.date(2015, 6, 1))
+    EnterpriseFormerNameFactory(enterprise=other, name="别家的名字")
+    expected = list(enterprise.former_names.values_list("name", flat=True))
+    names = row_values(EnterpriseFormerName, "enterprise", enterprise.pk, "name")
+    assert names == expected == ["后来的名字", "最早的名字"]
+    assert row_values(EnterpriseFormerName, "enterprise", enterprise.pk + 1000, "name") == []
+    dates = row_values(EnterpriseFormerName, "enterprise", enterprise.pk, "used_until")
+    assert dates == [dt.date(2015, 6, 1), dt.date(2001, 1, 1)]

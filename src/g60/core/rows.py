@@ -1,4 +1,5 @@
-"""Single-row INSERT and UPDATE for the hottest writes inside write transactions, with the SQL built once.
+"""Single-row INSERT and UPDATE for the hottest writes inside write transactions, and the hottest look-ups by
+one key, with the SQL built once.
 
 `Model.save()` compiles its statement anew each time (query object, compiler, quoting, converters): about
 0.2-0.3 ms of Python per row here, several times what SQLite takes to run it. The one-network workflow writes
@@ -9,6 +10,11 @@ per second go through (docs/onenetwork.md).
 Values still go through each field's own `pre_save` (auto_now) and `get_db_prep_save` (dates, decimals, JSON
 adapted for the connection's database), so what is stored is what `save()` would store. Not for models with
 save() overrides that matter, multi-table inheritance or signal receivers: `save()` signals are not sent.
+
+The look-ups (`row_lock`, `row_get`, `row_values`) are compiled once with a stand-in for the key and run with
+the key's value prepared by its field as the lookup would; their rows are turned into objects by the compiled
+query's own converters and populators. A detail through the API: 0.74 → 0.22 ms for the enterprise and its
+city, 0.32 → 0.04 ms for its former names (SQLite, a million rows).
 """
 
 from __future__ import annotations
@@ -107,41 +113,106 @@ def row_update(instance: models.Model, fields: Sequence[str]) -> None:
         cursor.execute(sql, [*params, instance.pk])
 
 
+# Stands for the looked-up value while a query is compiled: a string for text keys, an integer for the rest.
+_KEY_STANDINS: tuple[Any, ...] = ("\x00g60-key\x00", -7_654_321)
+
+
+def _key_standin(model: type[models.Model], key: str) -> tuple[Any, Any]:
+    """The key's field and a value that its lookup keeps as it is (so that it can be found among the parameters)."""
+    field = model._meta.pk if key == "pk" else model._meta.get_field(key)
+    for standin in _KEY_STANDINS:
+        try:
+            if field.get_prep_value(standin) == standin:  # type: ignore[union-attr]
+                return field, standin
+        except (TypeError, ValueError):
+            continue
+    raise ValueError(f"no stand-in value for the key {model.__name__}.{key}")
+
+
 @dataclass(frozen=True)
-class _LockQuery:
-    """`select_for_update(of=self).select_related(*related).filter(pk=…)` compiled once: its SQL (the key is the
-    one parameter), its compiler (for the columns' converters), where the model's own columns are in a row and
-    the populators of its related objects: what ModelIterable works out anew for every query."""
+class _RowQuery:
+    """A one-key query compiled once: its SQL and parameters (the key's at `slot`), the key's field (to prepare a
+    value as the lookup would), its compiler (for the columns' converters) and, for model rows, where the model's
+    own columns are in a row and the populators of its related objects: what ModelIterable works out anew for
+    every query."""
 
     sql: str
+    params: tuple[Any, ...]
+    slot: int
+    field: Any
     compiler: Any
-    start: int
-    end: int
-    names: list[str]
-    populators: list[Any]
+    converters: dict[int, Any]
+    start: int = 0
+    end: int = 0
+    names: tuple[str, ...] = ()
+    populators: tuple[Any, ...] = ()
+
+    def run(self, value: Any, alias: str) -> list[Any]:
+        """The rows for `value`, converted as the ORM converts them."""
+        connection = connections[alias]
+        params = list(self.params)
+        params[self.slot] = self.field.get_db_prep_value(self.field.get_prep_value(value), connection, prepared=True)
+        with connection.cursor() as cursor:
+            cursor.execute(self.sql, params)
+            rows = cursor.fetchall()
+        if not rows or not self.converters:
+            return rows
+        return list(map(tuple, self.compiler.apply_converters(rows, self.converters)))
+
+
+def _compiled(queryset: models.QuerySet[Any], alias: str, field: Any, standin: Any) -> dict[str, Any]:
+    """What every _RowQuery holds, from `queryset` filtered by the key's stand-in."""
+    compiler = queryset.query.get_compiler(using=alias)
+    sql, params = compiler.as_sql()
+    slots = [i for i, param in enumerate(params) if param == standin]
+    if len(slots) != 1:
+        raise ValueError(f"cannot find the key's one parameter in {sql}")
+    # As results_iter() works them out for every query (a look-up per column).
+    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+    return {
+        "sql": sql, "params": tuple(params), "slot": slots[0], "field": field, "compiler": compiler,
+        "converters": converters,
+    }  # fmt: skip
 
 
 @lru_cache(maxsize=64)
-def _lock_query(model: type[models.Model], alias: str, related: tuple[str, ...]) -> _LockQuery:
+def _row_query(
+    model: type[models.Model], alias: str, key: str, related: tuple[str, ...], where: tuple[tuple[str, Any], ...],
+    lock: bool,
+) -> _RowQuery:  # fmt: skip
     from django.db.models.query import get_related_populators
 
-    queryset = model._default_manager.using(alias).select_for_update(of=("self",)).select_related(*related)
-    compiler = queryset.filter(pk=0).query.get_compiler(using=alias)
-    sql, params = compiler.as_sql()
-    if list(params) != [0]:
-        raise ValueError(f"cannot build a one-parameter lock query for {model.__name__} with {related}")
+    field, standin = _key_standin(model, key)
+    queryset = model._default_manager.using(alias).select_related(*related).filter(**dict(where))
+    if lock:
+        queryset = queryset.select_for_update(of=("self",))
+    compiled = _compiled(queryset.filter(**{key: standin}), alias, field, standin)
+    compiler = compiled["compiler"]
     klass_info, select = compiler.klass_info, compiler.select
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    return _LockQuery(
-        sql=sql,
-        compiler=compiler,
+    return _RowQuery(
+        **compiled,
         start=start,
         end=end,
-        names=[column[0].target.attname for column in select[start:end]],
+        names=tuple(column[0].target.attname for column in select[start:end]),
         # Django 5.2's signature (the stubs already describe 6.0's, which adds a fetch mode). The populators only
         # read what they were built with, so one set serves every row.
-        populators=get_related_populators(klass_info, select, alias),  # type: ignore[call-arg]
+        populators=tuple(get_related_populators(klass_info, select, alias)),  # type: ignore[call-arg]
     )
+
+
+def _one_row(model: type[M], alias: str, query: _RowQuery, value: Any) -> M:
+    rows = query.run(value, alias)
+    if not rows:
+        raise model.DoesNotExist(f"{model.__name__} {value} does not exist")  # type: ignore[attr-defined]
+    if len(rows) > 1:
+        raise model.MultipleObjectsReturned(f"{len(rows)} {model.__name__} rows for {value}")  # type: ignore[attr-defined]
+    # What ModelIterable does with a compiled query's row: the model and its related objects.
+    row = rows[0]
+    instance = model.from_db(alias, query.names, row[query.start : query.end])
+    for populator in query.populators:
+        populator.populate(row, instance)
+    return instance
 
 
 def row_lock(model: type[M], pk: Any, *, related: Sequence[str] = ()) -> M:
@@ -149,19 +220,32 @@ def row_lock(model: type[M], pk: Any, *, related: Sequence[str] = ()) -> M:
     the row re-read and locked until the transaction ends (PostgreSQL; SQLite's write transaction holds the
     whole database already). Raises `model.DoesNotExist` like get()."""
     alias = router.db_for_write(model)
-    connection = connections[alias]
-    if connection.get_autocommit():
+    if connections[alias].get_autocommit():
         # As select_for_update() refuses: outside a transaction the lock would end with the statement.
         raise TransactionManagementError("row_lock cannot be used outside of a transaction.")
-    query = _lock_query(model, alias, tuple(related))
-    with connection.cursor() as cursor:
-        cursor.execute(query.sql, [pk])
-        rows = cursor.fetchall()
-    if not rows:
-        raise model.DoesNotExist(f"{model.__name__} {pk} does not exist")  # type: ignore[attr-defined]
-    # What ModelIterable does with a compiled query's rows: converters, then the model and its related objects.
-    row = next(iter(query.compiler.results_iter([rows])))
-    instance = model.from_db(alias, query.names, row[query.start : query.end])
-    for populator in query.populators:
-        populator.populate(row, instance)
-    return instance
+    return _one_row(model, alias, _row_query(model, alias, "pk", tuple(related), (), True), pk)
+
+
+def row_get(
+    model: type[M], key: str, value: Any, *, related: Sequence[str] = (), where: Sequence[tuple[str, Any]] = ()
+) -> M:
+    """`model.objects.select_related(*related).filter(**dict(where)).get(**{key: value})` with the SQL built once
+    (per model, key, related objects and `where`, whose values are constants: not for values that vary, each
+    set of them is compiled and cached). For the hottest look-ups by a unique key, such as the register's detail
+    through the API. Raises `model.DoesNotExist` like get()."""
+    alias = router.db_for_read(model)
+    return _one_row(model, alias, _row_query(model, alias, key, tuple(related), tuple(where), False), value)
+
+
+@lru_cache(maxsize=64)
+def _values_query(model: type[models.Model], alias: str, key: str, column: str) -> _RowQuery:
+    field, standin = _key_standin(model, key)
+    queryset = model._default_manager.using(alias).filter(**{key: standin}).values_list(column)
+    return _RowQuery(**_compiled(queryset, alias, field, standin))
+
+
+def row_values(model: type[models.Model], key: str, value: Any, column: str) -> list[Any]:
+    """`model.objects.filter(**{key: value}).values_list(column, flat=True)` (in the model's default order) with
+    the SQL built once: for instance the names a company used to have, for the register's detail."""
+    alias = router.db_for_read(model)
+    return [row[0] for row in _values_query(model, alias, key, column).run(value, alias)]

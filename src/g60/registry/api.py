@@ -10,6 +10,7 @@ from ninja import Router, Schema
 
 from g60.api.auth import TokenAuth
 from g60.registry.selectors import (
+    enterprise_former_names,
     enterprise_get,
     enterprise_page,
     enterprise_personal_id,
@@ -79,6 +80,6 @@ def enterprise_list(request: HttpRequest) -> dict[str, Any]:
 def enterprise_detail(request: HttpRequest, uscc: str) -> dict[str, Any]:
     enterprise = enterprise_get(uscc)
     facts = enterprise_public_facts(enterprise, request.user)
-    facts["former_names"] = list(enterprise.former_names.values_list("name", flat=True))
+    facts["former_names"] = enterprise_former_names(enterprise)
     facts["legal_representative_id_number"] = enterprise_personal_id(enterprise, request.user)
     return facts

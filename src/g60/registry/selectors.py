@@ -19,10 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from g60.accounts.permissions import Action, can
 from g60.core.query_plans import custom_plans
+from g60.core.rows import row_get, row_values
 from g60.registry.constants import EnterpriseStatus
 from g60.registry.identifiers import USCC_CHARSET, mask_resident_id
 from g60.registry.industry import SECTION_BY_LETTER
-from g60.registry.models import Enterprise
+from g60.registry.models import Enterprise, EnterpriseFormerName
 from g60.registry.search_text import fts5_query_any, tsquery_any
 
 if TYPE_CHECKING:
@@ -355,15 +356,18 @@ def enterprise_names_containing(*, city_code: str, texts: list[str], limit: int 
 
 
 def enterprise_get(uscc: str, *, include_archived: bool = False) -> Enterprise:
-    """One enterprise by its USCC; 404 when unknown (or archived, for the public register)."""
-    queryset = Enterprise.objects.select_related("city")
-    if not include_archived:
-        queryset = queryset.filter(archived=False)
-    # get(), not first(): the USCC is unique, and first() would add ORDER BY, compiled on every call for nothing.
+    """One enterprise (and its city) by its USCC; 404 when unknown (or archived, for the public register)."""
+    # The register's hottest read (the API's detail): its SQL is built once (g60.core.rows).
+    where = () if include_archived else (("archived", False),)
     try:
-        return queryset.get(uscc=uscc.strip().upper())
+        return row_get(Enterprise, "uscc", uscc.strip().upper(), related=("city",), where=where)
     except Enterprise.DoesNotExist:
         raise Http404(uscc) from None
+
+
+def enterprise_former_names(enterprise: Enterprise) -> list[str]:
+    """The names the enterprise used to have, the latest first."""
+    return row_values(EnterpriseFormerName, "enterprise", enterprise.pk, "name")
 
 
 def highlight(text: str, q: str) -> SafeString:
