@@ -11,8 +11,14 @@ SQLITE_OPTIONS = {
     # with "database is locked" halfway through its transaction.
     "transaction_mode": "IMMEDIATE",
     "timeout": 20,
-    # WAL lets readers go on while one writer writes; NORMAL sync is safe with WAL.
-    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;",
+    # WAL lets readers go on while one writer writes; NORMAL sync is safe with WAL. A page cache of up to 32 MiB
+    # per connection (SQLite's default is 2 MiB; pages are allocated as they are read): connections persist
+    # (CONN_MAX_AGE), and a search reading a few thousand rows of a million-row register then finds most of its
+    # pages in the cache instead of asking the operating system for each (1,001 rows counted through an index:
+    # 5.9 → 1.8 ms).
+    "init_command": (
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON; PRAGMA cache_size=-32768;"
+    ),
 }
 
 POSTGRES_OPTIONS = {

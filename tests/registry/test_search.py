@@ -111,6 +111,37 @@ def test_the_index_follows_renames_and_archives(register: dict[str, object]) -> 
     assert names(q="链华") == []
 
 
+def test_a_text_search_in_one_city_follows_a_move(register: dict[str, object]) -> None:
+    # On SQLite the city is part of the full-text index (migration registry/0009): a move must reach it.
+    from g60.regions.models import City
+    from g60.registry.models import Enterprise
+
+    assert names(q="芯链", city="320500") == ["苏州华芯链科技有限公司"]
+    assert names(q="芯链", city="330400") == []
+    jiaxing = City.objects.get(code="330400")
+    enterprise_update(acting_user=None, enterprise=register["chip"], city=jiaxing)  # type: ignore[arg-type]
+    assert names(q="芯链", city="330400") == ["苏州华芯链科技有限公司"]
+    assert names(q="芯链", city="320500") == []
+    # (The factory registers every enterprise in Suzhou unless told otherwise.)
+    assert names(q="芯", city="320500") == ["嘉兴芯远医药有限公司"]
+    # An UPDATE of the city alone (no search_text in it) reaches the index too.
+    Enterprise.objects.filter(pk=register["chip"].pk).update(city_id="320500")  # type: ignore[attr-defined]
+    assert names(q="芯链", city="320500") == ["苏州华芯链科技有限公司"]
+    assert names(q="芯链", city="330400") == []
+
+
+def test_a_number_in_a_name_is_not_matched_against_city_codes() -> None:
+    from g60.regions.models import City
+    from g60.registry.selectors import enterprise_names_containing
+
+    EnterpriseFactory(name="苏州330400号科技有限公司")
+    EnterpriseFactory(name="嘉兴星河科技有限公司", city=City.objects.get(code="330400"))
+    assert enterprise_names_containing(city_code="320500", texts=["330400"]) == ["苏州330400号科技有限公司"]
+    # The Jiaxing company's city code is 330400, its name holds no such number.
+    assert enterprise_names_containing(city_code="330400", texts=["330400"]) == []
+    assert enterprise_names_containing(city_code="330400", texts=["3304"]) == []
+
+
 @pytest.mark.parametrize(
     ("params", "field"),
     [

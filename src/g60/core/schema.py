@@ -29,12 +29,20 @@ def drop_single_column_indexes(schema_editor: BaseDatabaseSchemaEditor, table: s
     return dropped
 
 
-def postgres_statements(statements: list[str]) -> Callable[[Any, BaseDatabaseSchemaEditor], None]:
-    """A RunPython function executing `statements` on PostgreSQL and nothing elsewhere."""
-
+def _statements_on(vendor: str, statements: list[str]) -> Callable[[Any, BaseDatabaseSchemaEditor], None]:
     def run(apps: Any, schema_editor: BaseDatabaseSchemaEditor) -> None:
-        if schema_editor.connection.vendor == "postgresql":
+        if schema_editor.connection.vendor == vendor:
             for statement in statements:
                 schema_editor.execute(statement)
 
     return run
+
+
+def postgres_statements(statements: list[str]) -> Callable[[Any, BaseDatabaseSchemaEditor], None]:
+    """A RunPython function executing `statements` on PostgreSQL and nothing elsewhere."""
+    return _statements_on("postgresql", statements)
+
+
+def sqlite_statements(statements: list[str]) -> Callable[[Any, BaseDatabaseSchemaEditor], None]:
+    """A RunPython function executing `statements` on SQLite and nothing elsewhere."""
+    return _statements_on("sqlite", statements)

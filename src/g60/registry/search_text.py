@@ -61,10 +61,17 @@ def tsquery(query: str) -> str | None:
     return " <-> ".join(quoted)
 
 
-def fts5_query_any(texts: list[str]) -> str | None:
-    """An FTS5 query for rows holding any of `texts` as a substring."""
+def fts5_query_any(texts: list[str], *, city: str = "") -> str | None:
+    """An FTS5 query for rows whose search text holds any of `texts` as a substring and, with `city`, whose city
+    is that one (the FTS5 table's two columns, migration registry/0009)."""
     phrases = [phrase for text in texts if (phrase := fts5_query(text)) is not None]
-    return " OR ".join(phrases) or None
+    if not phrases:
+        return None
+    # In the search_text column only: a number in a name ("3304") must not match a city code.
+    query = f"search_text : ({' OR '.join(phrases)})"
+    if city:
+        query += ' AND city_id : "' + city.replace('"', '""') + '"'
+    return query
 
 
 def tsquery_any(texts: list[str]) -> str | None:

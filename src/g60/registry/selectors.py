@@ -159,9 +159,13 @@ _UNINDEXED_TEXT_MATCH = "coalesce(registry_enterprise.search_vector, ''::tsvecto
 _INDEXED_TEXT_MATCH = "registry_enterprise.search_vector @@ to_tsquery('simple', %s)"
 
 
-def _text_match(queryset: QuerySet[Enterprise], texts: list[str], *, text_index: bool = True) -> QuerySet[Enterprise]:
+def _text_match(
+    queryset: QuerySet[Enterprise], texts: list[str], *, text_index: bool = True, city: str = ""
+) -> QuerySet[Enterprise]:
     """Rows whose name (or English name) holds any of `texts`: phrase queries on the per-character index
-    (PostgreSQL: `text_index=False` tests the phrases row by row instead)."""
+    (PostgreSQL: `text_index=False` tests the phrases row by row instead). On SQLite, `city` narrows the
+    full-text match itself to that city (the caller still filters on the city: PostgreSQL's GIN index takes
+    it from there)."""
     if connection.vendor == "postgresql":
         text = tsquery_any(texts)
         if text is None:
@@ -169,7 +173,7 @@ def _text_match(queryset: QuerySet[Enterprise], texts: list[str], *, text_index:
         # search_vector: to_tsvector('simple', search_text), stored (migration registry/0005).
         where = _INDEXED_TEXT_MATCH if text_index else _UNINDEXED_TEXT_MATCH
         return queryset.extra(where=[where], params=[text])  # noqa: S610 - a fixed clause; the query is a parameter
-    fts = fts5_query_any(texts)
+    fts = fts5_query_any(texts, city=city)
     if fts is None:
         return queryset.none()
     # A join driven by the FTS5 table (not `id IN (subquery)`, which materialises every match first): in rowid
@@ -207,7 +211,7 @@ def enterprise_search(query: EnterpriseQuery, *, text_index: bool = True) -> Que
             # A range on the unique index (works under any collation), then the exact prefix test.
             queryset = queryset.filter(uscc__gte=upper, uscc__lt=upper + "\uffff", uscc__startswith=upper)
         else:
-            queryset = _text_match(queryset, [q], text_index=text_index)
+            queryset = _text_match(queryset, [q], text_index=text_index, city=query.city)
             fts_driven = "fts_rowid" in queryset.query.extra
     if query.city:
         queryset = _indexed_filter(queryset, fts_driven, "city_id", "exact", query.city)
@@ -346,7 +350,7 @@ def enterprise_names_containing(*, city_code: str, texts: list[str], limit: int 
     `texts`, found through the search's full-text index (the name check asks this of a register of millions: a
     LIKE '%…%' scan of a city took 0.5-1 s there). All of them, in no particular order; with `limit`, the first
     `limit` in register order (the earliest registered)."""
-    queryset = _text_match(Enterprise.objects.filter(archived=False), texts)
+    queryset = _text_match(Enterprise.objects.filter(archived=False), texts, city=city_code)
     fts_driven = "fts_rowid" in queryset.query.extra
     queryset = _indexed_filter(queryset, fts_driven, "city_id", "exact", city_code).order_by()
     if limit is not None:
