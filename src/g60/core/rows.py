@@ -13,7 +13,7 @@ save() overrides that matter, multi-table inheritance or signal receivers: `save
 
 The look-ups (`row_lock`, `row_get`, `row_values`) are compiled once with a stand-in for the key and run with
 the key's value prepared by its field as the lookup would; their rows are turned into objects by the compiled
-query's own converters and populators. A detail through the API: 0.74 → 0.22 ms for the enterprise and its
+query's own converters and populators. A detail through the API: 0.74 → 0.16 ms for the enterprise and its
 city, 0.32 → 0.04 ms for its former names (SQLite, a million rows).
 """
 
