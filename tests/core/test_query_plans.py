@@ -1,5 +1,8 @@
-"""custom_plans(): PostgreSQL plans the register search for its values, and the setting never outlives the block
-outside a transaction, nor the transaction inside one (the licence lookup keeps its generic plan)."""
+"""custom_plans(): within the block PostgreSQL plans each statement for its values (psycopg sends it unprepared),
+the block costs no statement of its own, and the connection prepares statements again after it, also after an
+error (the licence lookup keeps its prepared statement and generic plan)."""
+
+import uuid
 
 import pytest
 from django.db import DatabaseError, connection, transaction
@@ -9,43 +12,65 @@ from g60.core.query_plans import custom_plans
 
 pytestmark = pytest.mark.django_db
 
+# psycopg prepares a statement on its sixth execution with the app's settings (g60.dbconfig: prepare_threshold 5).
+RUNS = 7
 
-def _plan_cache_mode() -> str:
+
+def _probe_sql() -> str:
+    """A statement of its own for each test, so that no earlier test has prepared it already."""
+    return f"SELECT CAST(%s AS INTEGER) + 1 AS probe_{uuid.uuid4().hex}"
+
+
+def _prepared(sql_start: str) -> bool:
     with connection.cursor() as cursor:
-        cursor.execute("SHOW plan_cache_mode")
-        return str(cursor.fetchone()[0])
+        cursor.execute("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s", [sql_start + "%"])
+        return bool(cursor.fetchone()[0])
+
+
+def _run(sql: str, times: int = RUNS) -> None:
+    with connection.cursor() as cursor:
+        for value in range(times):
+            cursor.execute(sql, [value])
+            assert cursor.fetchone()[0] == value + 1
 
 
 @pytest.mark.django_db(transaction=True)  # autocommit: the block is not inside a transaction
-def test_custom_plans_inside_the_block_only() -> None:
+def test_statements_in_the_block_are_not_prepared_and_are_after_it() -> None:
+    sql = _probe_sql()
     if connection.vendor != "postgresql":
-        # Nothing to set elsewhere: the block costs no statement at all.
+        # Nothing to do elsewhere: the block adds no statement.
         with CaptureQueriesContext(connection) as queries, custom_plans():
-            pass
-        assert len(queries) == 0
+            _run(sql, 1)
+        assert len(queries) == 1
         return
-    assert _plan_cache_mode() == "auto"
-    with custom_plans():
-        assert _plan_cache_mode() == "force_custom_plan"
-    assert _plan_cache_mode() == "auto"
-
-
-def test_an_error_in_the_block_is_the_error_reported_and_the_setting_is_undone() -> None:
-    with pytest.raises(DatabaseError) as error, transaction.atomic(), custom_plans(), connection.cursor() as cursor:
-        cursor.execute("SELECT no_such_column FROM registry_enterprise")
-    # The statement's own error, not the RESET refused by the aborted transaction.
-    assert "no_such_column" in str(error.value)
-    if connection.vendor == "postgresql":
-        assert _plan_cache_mode() == "auto"
+    start = sql.split("%s")[0]
+    with CaptureQueriesContext(connection) as queries, custom_plans():
+        _run(sql)
+    assert len(queries) == RUNS  # the probe's own statements, nothing set or reset
+    assert not _prepared(start)
+    _run(sql)
+    assert _prepared(start)  # the connection prepares again after the block
 
 
 @pytest.mark.django_db(transaction=True)
-def test_inside_a_transaction_the_setting_ends_with_the_transaction_without_a_reset() -> None:
+def test_an_error_in_the_block_is_the_error_reported_and_preparing_comes_back() -> None:
+    with pytest.raises(DatabaseError) as error, transaction.atomic(), custom_plans(), connection.cursor() as cursor:
+        cursor.execute("SELECT no_such_column FROM registry_enterprise")
+    # The statement's own error; and the connection prepares statements again.
+    assert "no_such_column" in str(error.value)
+    if connection.vendor == "postgresql":
+        sql = _probe_sql()
+        _run(sql)
+        assert _prepared(sql.split("%s")[0])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_inside_a_transaction_the_block_sends_nothing_either() -> None:
     if connection.vendor != "postgresql":
-        return  # nothing is set elsewhere (the test above shows it)
+        return
+    sql = _probe_sql()
     with transaction.atomic():
         with CaptureQueriesContext(connection) as queries, custom_plans():
-            assert _plan_cache_mode() == "force_custom_plan"
-        assert queries[0]["sql"].startswith("SET LOCAL")
-        assert not any("RESET" in q["sql"] for q in queries)
-    assert _plan_cache_mode() == "auto"
+            _run(sql)
+        assert len(queries) == RUNS
+        assert not _prepared(sql.split("%s")[0])

@@ -11,33 +11,27 @@ million rows the generic plans made searches 2-5 times slower (芯 ≈ 30 → 15
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from django.db import DatabaseError, connection
+from django.db import connection
 
 
 @contextmanager
 def custom_plans() -> Iterator[None]:
-    """Within the block, PostgreSQL plans every statement for its parameters (a prepared statement still skips
-    parsing). Two short statements around the block; nothing on other databases."""
+    """Within the block, PostgreSQL plans every statement for its parameters: psycopg sends the block's statements
+    unprepared (prepare_threshold None on the connection, put back after), and the server plans an unnamed
+    statement for the values bound to it. Nothing is sent to the server for this, and the setting cannot outlive
+    the block on the server (an earlier version sent SET plan_cache_mode before the block and RESET after it:
+    two round trips per search). Statements prepared earlier on the connection stay prepared for later use;
+    within the block they are parsed again. Nothing happens on other databases."""
     if connection.vendor != "postgresql":
         yield
         return
-    if connection.in_atomic_block:
-        # Inside a transaction (the name check in a workflow step), SET LOCAL ends with it: no RESET needed, one
-        # round trip fewer while the step holds its locks. The rest of that transaction is planned per execution
-        # too, which costs its few short statements next to nothing.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL plan_cache_mode = force_custom_plan")
-        yield
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SET plan_cache_mode = force_custom_plan")
+    connection.ensure_connection()
+    client = connection.connection
+    before = client.prepare_threshold
+    client.prepare_threshold = None
     try:
         yield
     finally:
-        try:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET plan_cache_mode")
-        except DatabaseError:
-            # Only in a transaction that a failed statement aborted; rolling it back undoes the SET as well (SET
-            # is transactional), and the statement's own error is the one to report.
-            pass
+        # The same connection object: if Django replaced the connection meanwhile, the new one has the
+        # configured threshold already.
+        client.prepare_threshold = before
