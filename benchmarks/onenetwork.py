@@ -24,6 +24,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from machine import machine_line
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 SYLLABLES = "明华德星远航天瑞宏泰丰盛嘉信诚晟源"
@@ -234,6 +236,7 @@ def main() -> None:
     offset = (Application.objects.aggregate(last=Max("pk"))["last"] or 0) + 1000
     where = os.environ["DATABASE_URL"].split("@")[-1]
     print(f"One network on {connection.vendor} ({where}), {args.n} cases, {args.workers} process(es)")
+    print(machine_line(os.environ["DATABASE_URL"]))
     share = args.n // args.workers
     if args.workers == 1:
         results = [worker((0, offset, args.n, None))]
@@ -291,6 +294,7 @@ def main() -> None:
         f"  verification target {TARGET_VERIFY:,.0f} /s: {'OK' if full >= TARGET_VERIFY else 'BELOW TARGET'}"
         f" (the record lookup costs {100 * (1 - full / baseline):.0f} % of the signature-only rate)"
     )
+    print(machine_line(os.environ["DATABASE_URL"]))
 
 
 if __name__ == "__main__":

@@ -31,6 +31,8 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from machine import machine_line
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 G60 = [sys.executable, "-m", "g60.cli"]
@@ -142,6 +144,7 @@ def main() -> None:
     from g60.registry.models import Enterprise
 
     print(f"database: {connection.vendor} ({url.split('@')[-1]}); rows: {args.rows:,}; cores: {os.cpu_count()}")
+    print(machine_line(url))
     summary: list[tuple[str, str, str, str]] = []
 
     if not args.skip_import:
@@ -305,6 +308,7 @@ def main() -> None:
     print(f"  {'figure':<40} {'measured':>12} {'baseline':>12} {'ratio':>8}")
     for label, value, base, times in summary:
         print(f"  {label:<40} {value:>12} {base:>12} {times:>8}")
+    print(machine_line(url))
 
 
 if __name__ == "__main__":
