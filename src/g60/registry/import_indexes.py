@@ -33,6 +33,7 @@ system check registry.W001 (`g60 check --database default`) names every job hold
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from typing import Any
 
 from django.core import checks
@@ -80,11 +81,17 @@ def _drop(cursor: Any, name: str, sql: str) -> None:
         cursor.execute(f"DROP INDEX {quoted}")
 
 
-def _flush_deferred_checks(cursor: Any) -> None:
+@contextlib.contextmanager
+def _deferred_checks_run(cursor: Any) -> Iterator[None]:
     """PostgreSQL refuses CREATE INDEX and ALTER TABLE on a table while foreign-key checks deferred to the
-    commit are pending, which happens when the caller's transaction wrote rows (a test's): run them now."""
-    if connection.vendor == "postgresql":
+    commit are pending, which happens when the caller's transaction wrote rows (a test's): run them before the
+    block, and defer the keys' checks to the commit again after it (as the keys are declared)."""
+    postgres = connection.vendor == "postgresql"
+    if postgres:
         cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    yield
+    if postgres:
+        cursor.execute("SET CONSTRAINTS ALL DEFERRED")
 
 
 def _existing_names(cursor: Any) -> set[str]:
@@ -93,11 +100,7 @@ def _existing_names(cursor: Any) -> set[str]:
 
 def register_rows_at_least(count: int) -> bool:
     """Whether the register holds at least `count` rows (counting stops there)."""
-    table = Enterprise._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 FROM {table} LIMIT %s) AS s", [count])  # noqa: S608
-        (found,) = cursor.fetchone()
-    return bool(found >= count)
+    return Enterprise.objects.order_by()[:count].count() >= count
 
 
 def indexes_defer_wanted(estimated_rows: int) -> bool:
@@ -114,12 +117,10 @@ def indexes_defer(job: ImportJob) -> list[str]:
     if job.deferred_indexes:
         return [name for name, _sql in job.deferred_indexes]
     with transaction.atomic(), connection.cursor() as cursor:
-        _flush_deferred_checks(cursor)
-        deferred = _deferrable(cursor)
-        for name, sql in deferred:
-            _drop(cursor, name, sql)
-        if connection.vendor == "postgresql":
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        with _deferred_checks_run(cursor):
+            deferred = _deferrable(cursor)
+            for name, sql in deferred:
+                _drop(cursor, name, sql)
         job.deferred_indexes = deferred
         job.save(update_fields=["deferred_indexes", "modified_on"])
     return [name for name, _sql in deferred]
@@ -132,17 +133,14 @@ def indexes_restore(job: ImportJob) -> list[str]:
         return []
     built = []
     with transaction.atomic(), connection.cursor() as cursor:
-        postgres = connection.vendor == "postgresql"
-        if postgres:
+        if connection.vendor == "postgresql":
             cursor.execute(f"SET LOCAL maintenance_work_mem = '{POSTGRES_BUILD_MEMORY}'")
-        _flush_deferred_checks(cursor)
-        existing = _existing_names(cursor)
-        for name, sql in job.deferred_indexes:
-            if name not in existing:
-                cursor.execute(sql)
-                built.append(name)
-        if postgres:
-            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        with _deferred_checks_run(cursor):
+            existing = _existing_names(cursor)
+            for name, sql in job.deferred_indexes:
+                if name not in existing:
+                    cursor.execute(sql)
+                    built.append(name)
         job.deferred_indexes = []
         job.save(update_fields=["deferred_indexes", "modified_on"])
     return built
