@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.test import Client
 
@@ -51,3 +53,31 @@ def test_bad_parameters_answer_422_with_the_field(params: dict[str, str]) -> Non
     response = Client().get("/api/v1/enterprises", params)
     assert response.status_code == 422
     assert set(response.json()["errors"]) == set(params)
+
+
+@pytest.mark.parametrize("q", ["芯链", "9132"])
+def test_a_page_of_twenty_costs_the_queries_of_a_page_of_one(q: str) -> None:
+    """The list reads only the columns it shows (selectors.LIST_FIELDS): a field it shows but does not read
+    would cost a query per row, on the API and on the register's page alike."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(25):
+        EnterpriseFactory(
+            name=f"苏州芯链{i}号科技有限公司", name_en=f"Suzhou Xinlian {i}", legal_representative="张晓明"
+        )
+
+    def get(path: str, limit: str) -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as captured:
+            response = Client().get(path, {"q": q, "limit": limit})
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    one, _body = get("/api/v1/enterprises", "1")
+    twenty, body = get("/api/v1/enterprises", "20")
+    items = json.loads(body)["items"]
+    assert len(items) == 20 and items[0]["legal_representative"] == "张*明" and items[0]["city"]
+    assert twenty == one
+    page_queries, page = get("/register/", "20")
+    assert page.count("张*明") == 20 and "芯链19号" in page.replace("<mark>", "").replace("</mark>", "")
+    assert page_queries <= one + 2  # the page's own (session, messages), never one per row

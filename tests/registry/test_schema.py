@@ -37,6 +37,11 @@ def test_full_text_index_follows_writes() -> None:
                 "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexdef LIKE %s", [TABLE, "%gin%"]
             )
             assert [d.split(" USING ")[1] for (d,) in cursor.fetchall()] == ["gin (search_vector, city_id)"]
+            # The search text of the public register in id order, for index-only reads (registry/0010).
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["registry_enterprise_search_text_by_id"]
+            )
+            assert cursor.fetchone()[0].split(" USING ")[1] == "btree (id) INCLUDE (search_text) WHERE (NOT archived)"
     # And the index answers for a row written after the migrations.
     enterprise = EnterpriseFactory(name="苏州纵横星链科技有限公司")
     assert list(enterprise_search(EnterpriseQuery(q="横星"))) == [enterprise]

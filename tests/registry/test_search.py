@@ -5,6 +5,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from g60.registry.selectors import enterprise_page, enterprise_query_parse, highlight, mask_person_name
 from g60.registry.services import enterprise_archive, enterprise_update
@@ -236,3 +237,59 @@ def test_a_stale_cached_first_id_changes_no_answer(monkeypatch: pytest.MonkeyPat
     assert ([e.name for e in items], count, capped) == (names[:4], 10, False)
     items, count, capped = enterprise_page(enterprise_query_parse({"q": "芯", "limit": "4", "offset": "8"}))
     assert ([e.name for e in items], count, capped) == (names[8:], 10, False)
+
+
+def test_cjk_phrase_is_the_query_of_ideographs_only() -> None:
+    from g60.registry.search_text import cjk_phrase
+
+    assert cjk_phrase("芯链") == ["芯", "链"]
+    assert cjk_phrase(" 华芯（链） ") == ["华", "芯", "链"]  # punctuation and spaces are not tokens
+    assert cjk_phrase("𠀀芯") == ["𠀀", "芯"]  # an ideograph beyond the basic plane
+    assert cjk_phrase("芯A链") is None  # a Latin word between: the tsquery phrase answers
+    assert cjk_phrase("Ｘ芯") is None  # a full-width letter is a token, not an ideograph
+    assert cjk_phrase("semi") is None
+    assert cjk_phrase("（）") is None
+
+
+TRICKY_NAMES = [
+    "苏州华芯（链）科技有限公司",  # punctuation between 芯 and 链: the tokens are adjacent
+    "杭州芯A链科技有限公司",  # a Latin letter between: they are not
+    "合肥芯芯链有限公司",
+    "嘉兴𠀀芯有限公司",
+    "芜湖Ｘ芯链电子有限公司",
+    "宣城链芯贸易有限公司",
+    "金华华芯链科技有限公司",
+]
+
+
+@pytest.mark.parametrize("probe_rows", [1, 1_000])
+@pytest.mark.parametrize("q", ["芯链", "芯芯", "芯", "华芯链科技", "𠀀芯", "链芯", "链科", "ｘ芯", "芯a链"])
+def test_a_text_finds_the_rows_whose_tokens_hold_it_whichever_test_and_plan(
+    monkeypatch: pytest.MonkeyPatch, probe_rows: int, q: str
+) -> None:
+    """A substring of a name is a run of consecutive tokens (search_text.py); FTS5 phrases on SQLite, and on
+    PostgreSQL LIKE on the search text for ideographs (through the covering index in order, or after the GIN
+    index: PROBE_ROWS 1 forces the second) or the tsquery phrase otherwise, must all find those rows and no other.
+    An archived row holding every text is never found."""
+    from g60.registry import selectors
+    from g60.registry.search_text import search_text_for, tokens
+
+    monkeypatch.setattr(selectors, "PROBE_ROWS", probe_rows)
+    for name in TRICKY_NAMES:
+        EnterpriseFactory(name=name)
+    every = EnterpriseFactory(name="湖州芯芯链华芯链科技𠀀芯链芯Ｘ芯芯A链有限公司")
+    enterprise_archive(acting_user=None, enterprise=every, reason="merged")
+    phrase = " ".join(tokens(q))
+    expected = sorted(n for n in TRICKY_NAMES if f" {phrase} " in f" {search_text_for(n)} ")
+    assert expected  # every query finds something here
+    assert names(q=q, limit="100") == expected
+    if connection.vendor == "postgresql":
+        # The phrase on the stored vector (what the GIN index answers) agrees with the substring.
+        from g60.registry.search_text import tsquery
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM registry_enterprise WHERE NOT archived AND search_vector @@ to_tsquery('simple', %s)",
+                [tsquery(q)],
+            )
+            assert sorted(name for (name,) in cursor.fetchall()) == expected

@@ -12,6 +12,9 @@ import re
 # A run of ASCII letters/digits is one word; any other word character (CJK, ...) is a token of its own.
 _TOKEN = re.compile(r"[0-9a-z]+|[^\W0-9a-z_]")
 _ASCII_CHAR = re.compile(r"[\x00-\x7f]")
+# CJK ideographs (the unified blocks, extension A and up, compatibility): caseless, and each always a token of
+# its own, never part of a longer word.
+_CJK_IDEOGRAPH = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f]")
 # Every byte but a-z and 0-9 becomes a space: ASCII text splits into its words without a regex match per word.
 _ASCII_WORDS = bytes(ch if 0x30 <= ch <= 0x39 or 0x61 <= ch <= 0x7A else 0x20 for ch in range(256))
 
@@ -59,6 +62,20 @@ def tsquery(query: str) -> str | None:
     if parts[-1].isascii():
         quoted[-1] += ":*"
     return " <-> ".join(quoted)
+
+
+def cjk_phrase(query: str) -> list[str] | None:
+    """The query's tokens when every one is a CJK ideograph (the common Chinese-name search), else None.
+
+    For such a phrase, the tokens joined by spaces occurring in a row's `search_text` is the same test as the
+    tsquery phrase on its `search_vector` (to_tsvector of that text: each space-separated token is one lexeme at
+    the next position), with no word boundary to check, since an ideograph is always a token of its own.
+    PostgreSQL tests it on the search text alone (g60.registry.selectors._postgres_text_match).
+    """
+    parts = tokens(query)
+    if not parts or not all(_CJK_IDEOGRAPH.fullmatch(part) for part in parts):
+        return None
+    return parts
 
 
 def fts5_query_any(texts: list[str], *, city: str = "") -> str | None:
