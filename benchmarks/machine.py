@@ -17,6 +17,7 @@ import argparse
 import os
 import statistics
 import time
+from pathlib import Path
 
 
 def cpu_loop_seconds() -> float:
@@ -63,6 +64,32 @@ def postgres_round_trip_us(url: str, rounds: int = 2000) -> float:
             conn.execute("SELECT 1").fetchone()
             times.append(time.perf_counter() - start)
     return statistics.median(times) * 1e6
+
+
+def process_cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU seconds the processes have used so far (Linux /proc; a process gone counts 0)."""
+    total = 0
+    for pid in pids:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state is fields[0], utime [11], stime [12]
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(root: int) -> list[int]:
+    """`root` and its children (a server's master and its workers), from /proc."""
+    pids = [root]
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == root:  # the parent's pid
+            pids.append(int(stat.parent.name))
+    return pids
 
 
 def machine_line(database_url: str = "") -> str:

@@ -14,6 +14,8 @@ Steps and figures:
    and filtered queries, p50/p95 per kind (target p95 <= 50 ms); GET /api/v1/enterprises/{uscc}, p95 (target
    <= 10 ms). Baseline, on the same table in the same run: LIKE '%...%' on the name (and on the USCC), and a
    detail lookup that cannot use the index (UPPER(uscc) = ...), measured one by one in this process.
+   Beside the searches: their CPU per request in the server's processes, PostgreSQL's backends (when the
+   database runs on this machine) and the clients, and the requests per second.
 """
 
 import argparse
@@ -31,7 +33,7 @@ import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from machine import machine_line
+from machine import machine_line, process_cpu_seconds, process_tree
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -111,6 +113,22 @@ def run_load(port: int, jobs: list[tuple[str, str]], clients: int) -> dict[str, 
     if failures:
         print(f"  {len(failures)} requests failed, e.g. {failures[0]}")
     return results
+
+
+def database_backends() -> list[int]:
+    """PostgreSQL: the server processes of the other connections to this database (the served workers'),
+    when the database runs on this machine; SQLite runs inside the workers."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql" or connection.settings_dict["HOST"] not in {"127.0.0.1", "localhost", ""}:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [pid for (pid,) in cursor.fetchall()]
+    connection.close()
+    return pids
 
 
 def main() -> None:
@@ -247,7 +265,26 @@ def main() -> None:
         rng.shuffle(jobs)
         # Warm every worker (imports, connections) outside the measurement.
         run_load(port, jobs[: args.workers * 4], args.clients)
+        # Where the CPU of a search goes under load (the 2 cores are shared by the clients, the server and the
+        # database): CPU seconds of the server's processes, of PostgreSQL's backends and of this process.
+        server_pids, started = process_tree(server.pid), time.perf_counter()
+        before = {pid: process_cpu_seconds([pid]) for pid in [*server_pids, *database_backends()]}
+        clients_before = resource.getrusage(resource.RUSAGE_SELF)
         search = run_load(port, jobs, args.clients)
+        wall = time.perf_counter() - started
+        clients_after = resource.getrusage(resource.RUSAGE_SELF)
+        backends = set(database_backends()) | (set(before) - set(server_pids))
+        used = {pid: process_cpu_seconds([pid]) - before.get(pid, 0.0) for pid in [*server_pids, *backends]}
+
+        def per_request_ms(seconds: float) -> str:
+            return f"{seconds / len(jobs) * 1000:.1f} ms"
+
+        clients = sum(getattr(clients_after, f) - getattr(clients_before, f) for f in ("ru_utime", "ru_stime"))
+        database = per_request_ms(sum(used[p] for p in backends)) if backends else "- (in the server)"
+        print(
+            f"CPU per search request: server {per_request_ms(sum(used[p] for p in server_pids))}, "
+            f"PostgreSQL {database}, clients {per_request_ms(clients)}; {len(jobs) / wall:.0f} requests/s"
+        )
         detail_jobs = [("detail", f"/api/v1/enterprises/{u}") for u in usccs[args.requests : args.requests * 2]]
         detail = run_load(port, detail_jobs * 2, args.clients)["detail"]
         # One sanity check: the issue's example answers through the server.
