@@ -293,3 +293,26 @@ def test_a_text_finds_the_rows_whose_tokens_hold_it_whichever_test_and_plan(
                 [tsquery(q)],
             )
             assert sorted(name for (name,) in cursor.fetchall()) == expected
+
+
+@pytest.mark.parametrize("q", ["Semicon", "华芯"])
+def test_a_page_smaller_than_the_rows_before_the_first_match(q: str) -> None:
+    """Matches after rows that do not match, in pages of one. On PostgreSQL the probe selects the page's ids in
+    a subquery whose text test (a Latin word's tsquery, a CJK phrase's LIKE) must read the subquery's own rows:
+    the probe then answers with the page and the count after it (two statements); a test reading the outer
+    row's columns would make the probe come back empty and the GIN index answer instead (three)."""
+    from django.test.utils import CaptureQueriesContext
+
+    for i in range(6):
+        EnterpriseFactory(name=f"苏州鼎{i}贸易有限公司", name_en=f"Suzhou Ding {i} Trading")
+    for i in range(3):
+        EnterpriseFactory(name=f"苏州华芯{i}号有限公司", name_en=f"Suzhou Semiconductor {i}")
+    pages = []
+    for i in range(3):
+        with CaptureQueriesContext(connection) as statements:
+            pages.append(enterprise_page(enterprise_query_parse({"q": q, "limit": "1", "offset": str(i)})))
+        if connection.vendor == "postgresql" and i > 0:  # (the first page also reads the first id)
+            assert len(statements) == 2
+    assert [([e.name for e in items], count) for items, count, _capped in pages] == [
+        ([f"苏州华芯{i}号有限公司"], 3) for i in range(3)
+    ]
