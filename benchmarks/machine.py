@@ -66,30 +66,32 @@ def postgres_round_trip_us(url: str, rounds: int = 2000) -> float:
     return statistics.median(times) * 1e6
 
 
+def _stat_fields(path: Path) -> list[str] | None:
+    """A /proc/PID/stat line's fields after "pid (comm)": state is [0], the parent's pid [1], utime [11], stime
+    [12]. None when the process is gone."""
+    try:
+        return path.read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def process_cpu_seconds(pids: list[int]) -> float:
     """User + system CPU seconds the processes have used so far (Linux /proc; a process gone counts 0)."""
-    total = 0
+    ticks = 0
     for pid in pids:
-        try:
-            stat = Path(f"/proc/{pid}/stat").read_text()
-        except OSError:
-            continue
-        fields = stat.rsplit(")", 1)[1].split()  # after "pid (comm)": state is fields[0], utime [11], stime [12]
-        total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+        if (fields := _stat_fields(Path(f"/proc/{pid}/stat"))) is not None:
+            ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
 
 
 def process_tree(root: int) -> list[int]:
     """`root` and its children (a server's master and its workers), from /proc."""
-    pids = [root]
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[1]) == root:  # the parent's pid
-            pids.append(int(stat.parent.name))
-    return pids
+    children = [
+        int(stat.parent.name)
+        for stat in Path("/proc").glob("[0-9]*/stat")
+        if (fields := _stat_fields(stat)) is not None and int(fields[1]) == root
+    ]
+    return [root, *children]
 
 
 def machine_line(database_url: str = "") -> str:
