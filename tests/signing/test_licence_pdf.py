@@ -76,6 +76,52 @@ def test_cjk_font_is_embedded_as_a_subset(pdf: bytes) -> None:
     assert len(pdf) < 300_000
 
 
+def test_metadata_names_the_licence(pdf: bytes) -> None:
+    # The token's entry is added to the canvas's information dictionary, not written in place of it.
+    metadata = PdfReader(io.BytesIO(pdf)).metadata
+    assert metadata is not None
+    assert metadata.title == "营业执照 Business licence 91310117MA1J3XYZ4K"
+    authority = "上海市松江区市场监督管理局 Songjiang District Administration for Market Regulation, Shanghai"
+    assert metadata.author == authority
+    assert metadata.subject == "上海松江星链卫星科技有限公司 · 91310117MA1J3XYZ4K"
+    assert metadata.creator == "G60 Valley Platform"
+
+
+def _cjk_subsets(pdf: bytes) -> dict[str, bytes]:
+    """The embedded CJK subsets by their number in the document (the +N of ReportLab's font names), as the
+    decompressed font programs."""
+    fonts = PdfReader(io.BytesIO(pdf)).pages[0]["/Resources"]["/Font"]
+    programs = {}
+    for name, ref in fonts.items():
+        descriptor = ref.get_object().get("/FontDescriptor")
+        if descriptor is not None and "/FontFile2" in descriptor.get_object():
+            programs[name.rpartition("+")[2]] = descriptor.get_object()["/FontFile2"].get_object().get_data()
+    return programs
+
+
+def test_the_first_font_subset_is_the_same_whatever_the_facts(token: str) -> None:
+    # Every licence's fixed text takes the first subset's codes first, so that subset is made once per process
+    # and reused; the facts' own characters go to the subsets after it, and each licence still reads right.
+    other = LicenceFactsFactory(
+        name="合肥鑫淼犇骉科技有限公司",
+        legal_representative="龘靐齉",
+        domicile="安徽省合肥市蜀山区黄山路 8 号",
+        business_scope="一般项目：量子计算机制造；麤爩龖研发。",
+        authority_zh="合肥市市场监督管理局",
+        authority_en="Hefei Administration for Market Regulation",
+    )
+    first = licence_pdf_render(facts=LicenceFactsFactory(), token=token)
+    second = licence_pdf_render(facts=other, token=token)
+    first_subsets, second_subsets = _cjk_subsets(first), _cjk_subsets(second)
+    assert first_subsets["0"] == second_subsets["0"]
+    assert len(second_subsets) >= 2 and second_subsets.keys() - {"0"}
+    text = PdfReader(io.BytesIO(second)).pages[0].extract_text()
+    for expected in ("合肥鑫淼犇骉科技有限公司", "龘靐齉", "麤爩龖研发", "合肥市市场监督管理局"):
+        assert expected in text, expected
+    for expected in ("法定代表人", "营 业 执 照", "登记机关"):
+        assert expected in text, expected
+
+
 def test_token_round_trips_through_metadata_and_attachment(pdf: bytes, token: str) -> None:
     assert licence_pdf_extract_token(pdf) == token
     reader = PdfReader(io.BytesIO(pdf))

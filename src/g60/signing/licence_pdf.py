@@ -23,8 +23,9 @@ from pypdf import PdfReader
 from pypdf.errors import PdfReadError
 from reportlab import rl_config
 from reportlab.lib.pagesizes import A4
+from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc, pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import FF_NONSYMBOLIC, FF_SYMBOLIC, SUBSETN, TTFont, makeToUnicodeCMap
 from reportlab.pdfgen.canvas import Canvas
 
 from g60.signing.licence_drawing import body, footer, frame, header
@@ -96,10 +97,99 @@ def font_path() -> Path:
 def _register_font(path: str) -> str:
     # Parsing the 17 MB collection takes a moment; it is done once per process and font file.
     name = "G60CJK-" + hashlib.sha256(path.encode()).hexdigest()[:8]
-    font = TTFont(name, path, subfontIndex=0)
+    font = _SubsetCachingTTFont(name, path, subfontIndex=0)
     _keep_tables(font.face)
     pdfmetrics.registerFont(font)
     return name
+
+
+class _Preformatted(pdfdoc.PDFObject):
+    """A PDF object whose bytes were formatted once and are written as they are (it holds no reference to
+    another object, so the same bytes are right in every document). One instance per document: ReportLab
+    records the object's name in the document on the instance."""
+
+    def __init__(self, formatted: bytes, *, stream: bool) -> None:
+        self.formatted = formatted
+        if stream:
+            self.__RefOnly__ = 1  # a stream is always an indirect object, as ReportLab's own streams are
+
+    def format(self, document: Any) -> bytes:
+        return self.formatted
+
+
+@dataclass(frozen=True)
+class _SubsetObjects:
+    """What a font subset contributes to a document apart from its references: the embedded font program,
+    its ToUnicode CMap (both streams, compressed) and its widths array, as formatted bytes."""
+
+    font_file: bytes
+    to_unicode: bytes
+    widths: bytes
+
+
+def _stream(content: bytes, **entries: int) -> bytes:
+    # Level 9 rather than the per-document level 1 (_FastFlate): a cached subset is compressed once per process.
+    packed = zlib.compress(content, 9)
+    extra = "".join(f"/{key} {value} " for key, value in entries.items())
+    return f"<< /Filter [ /FlateDecode ] {extra}/Length {len(packed)} >>\nstream\n".encode() + packed + b"endstream\n"
+
+
+@lru_cache(maxsize=8)
+def _subset_objects(face: Any, base_font_name: str, subset: tuple[int, ...]) -> _SubsetObjects:
+    program = face.makeSubset(list(subset))
+    widths = " ".join(fp_str(face.getCharWidth(code)) for code in subset)
+    return _SubsetObjects(
+        font_file=_stream(program, Length1=len(program)),
+        to_unicode=_stream(makeToUnicodeCMap(base_font_name, list(subset)).encode("latin-1")),
+        widths=f"[ {widths} ]".encode("ascii"),
+    )
+
+
+class _SubsetCachingTTFont(TTFont):
+    """A TrueType font whose subsets' font programs, CMaps and widths are made once per process and reused by
+    every document with the same subset. Every licence prints the same labels, notes and title, and
+    licence_pdf_render assigns their characters first in a fixed order (_preassign), so the first subset of
+    every licence is the same: only the characters of its facts are subset anew. Making a subset, formatting
+    its 256 widths and compressing both streams were about half of writing a licence. Otherwise what
+    ReportLab's TTFont.addObjects writes, object for object."""
+
+    def addObjects(self, doc: Any) -> None:
+        self.splitString("", doc)  # the document's state, made as ReportLab makes it if nothing was drawn
+        state = self.state[doc]
+        state.frozen = 1
+        fonts = doc.idToObject["BasicFonts"].dict
+        for n, subset in enumerate(state.subsets):
+            internal_name = self.getSubsetInternalName(n, doc)[1:]
+            base_font_name = (SUBSETN(n) + b"+" + self.face.name + self.face.subfontNameX).decode("pdfdoc")
+            objects = _subset_objects(self.face, base_font_name, tuple(subset))
+            font_file = _Preformatted(objects.font_file, stream=True)
+            descriptor = pdfdoc.PDFDictionary(
+                {
+                    "Type": "/FontDescriptor",
+                    "Ascent": self.face.ascent,
+                    "CapHeight": self.face.capHeight,
+                    "Descent": self.face.descent,
+                    "Flags": (self.face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+                    "FontBBox": pdfdoc.PDFArray(self.face.bbox),
+                    "FontName": pdfdoc.PDFName(base_font_name),
+                    "ItalicAngle": self.face.italicAngle,
+                    "StemV": self.face.stemV,
+                    "FontFile2": doc.Reference(font_file, f"fontFile:{self.face.filename}({base_font_name})"),
+                    "MissingWidth": self.face.defaultWidth,
+                }
+            )
+            font: Any = pdfdoc.PDFTrueTypeFont()  # ReportLab's font objects take their entries as attributes
+            font.Name = internal_name
+            font.BaseFont = base_font_name
+            font.FirstChar = 0
+            font.LastChar = len(subset) - 1
+            font.Widths = _Preformatted(objects.widths, stream=False)
+            to_unicode = _Preformatted(objects.to_unicode, stream=True)
+            font.ToUnicode = doc.Reference(to_unicode, "toUnicodeCMap:" + base_font_name)
+            font.FontDescriptor = doc.Reference(descriptor, "fontDescriptor:" + base_font_name)
+            doc.Reference(font, internal_name)
+            fonts[internal_name] = font
+        del self.state[doc]
 
 
 def _keep_tables(face: Any) -> None:
@@ -159,7 +249,10 @@ def _attach_token(c: Canvas, token: str) -> None:
     )
     names = pdfdoc.PDFArray([pdfdoc.PDFString(TOKEN_FILE_NAME), document.Reference(spec)])
     c.setCatalogEntry("Names", pdfdoc.PDFDictionary({"EmbeddedFiles": pdfdoc.PDFDictionary({"Names": names})}))
+    # The same information dictionary as an instance of the class that also writes the token: a fresh
+    # _TokenInfo would drop the title, author, subject, creator and keywords set on the canvas.
     info = _TokenInfo()
+    info.__dict__.update(document.info.__dict__)
     info.token = token
     document.info = info
 
@@ -173,6 +266,7 @@ def licence_pdf_render(*, facts: LicenceFacts, token: str) -> bytes:
     font = cjk_font()
     buffer = io.BytesIO()
     c = Canvas(buffer, pagesize=A4, pageCompression=1)
+    _preassign(c, font)
     c.setTitle(f"营业执照 Business licence {facts.uscc}")
     c.setAuthor(f"{facts.authority_zh} {facts.authority_en}")
     c.setSubject(f"{facts.name} · {facts.uscc}")
@@ -186,6 +280,56 @@ def licence_pdf_render(*, facts: LicenceFacts, token: str) -> bytes:
     c.showPage()
     c.save()
     return buffer.getvalue()
+
+
+# ReportLab numbers a TrueType font's characters per document in the order they are first drawn, 256 to a subset;
+# the first subset keeps codes 32-127 for ASCII (rl_config.ttfAsciiReadable), leaving 159 codes for the rest.
+FIRST_SUBSET_CODES = 159
+# After the characters every licence prints, the first subset is filled with characters common in the facts
+# (company forms, amounts in capitals, place names, frequent words of names and scopes), so fewer are left to the
+# subsets made anew for each licence.
+COMMON_CHARACTERS = (
+    "有限责任公司股份合伙企业个体工商户分支机构农民专业作社自然投资或控股外商独非上市"
+    "壹贰叁肆伍陆柒捌玖拾佰仟万亿角分"
+    "海江苏浙安徽省市区县镇路街道号弄幢室楼层栋松嘉兴杭州金华湖宣城芜合肥"
+    "科技术息发展服务开咨询销售制造软件集成电路新能源材料智设备生物医药网络通讯"
+)
+
+
+def _preassign(c: Canvas, font: str) -> None:
+    """Give the font's fixed characters their codes first, in the same order in every licence, so the first
+    subset is the same whatever the facts (see _SubsetCachingTTFont)."""
+    pdfmetrics.getFont(font).splitString(_fixed_characters(font), c._doc)  # type: ignore[attr-defined]
+
+
+@lru_cache(maxsize=4)
+def _fixed_characters(font: str) -> str:
+    """The non-ASCII characters every licence draws in `font`, in the order the drawing first uses them, then
+    common characters up to the first subset's size. Found by drawing a licence whose facts are all ASCII, so
+    the list follows the drawing code by itself."""
+    ascii_only = LicenceFacts(
+        uscc="0",
+        name="x",
+        type_zh="x",
+        type_en="x",
+        legal_representative="x",
+        registered_capital_wan=Decimal(0),
+        established_on=dt.date(2000, 1, 1),
+        domicile="x",
+        business_scope="x",
+        authority_zh="x",
+        authority_en="x",
+        issued_on=dt.date(2000, 1, 1),
+        licence_number="0",
+    )
+    c = Canvas(io.BytesIO(), pagesize=A4)
+    frame(c)
+    top = header(c, font, ascii_only, "0")
+    body(c, font, ascii_only, top, footer(c, font, ascii_only, algorithm="x", kid="x") + 12)
+    assigned = pdfmetrics.getFont(font).state[c._doc].assignments  # type: ignore[attr-defined]
+    fixed = [chr(code) for code, _ in sorted(assigned.items(), key=lambda item: item[1]) if code > 127]
+    common = [char for char in dict.fromkeys(COMMON_CHARACTERS) if char not in fixed]
+    return "".join(fixed + common[: max(0, FIRST_SUBSET_CODES - len(fixed))])
 
 
 def licence_pdf_extract_token(pdf: bytes) -> str:
