@@ -6,14 +6,19 @@ import datetime as dt
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from g60.accounts.models import Role
 from g60.audit.models import AuditEvent
+from g60.audit.verify import audit_verify
 from g60.onenetwork import services
 from g60.onenetwork.models import Application, ApplicationEvent, NameReservation
 from g60.onenetwork.selectors import is_overdue
 from g60.onenetwork.transitions import TRANSITIONS, TransitionNotAllowed
 from g60.onenetwork.workdays import add_working_days, is_working_day
+from g60.regions.models import City
+from g60.signing.services import signing_key_ensure
 from tests.onenetwork.factories import JIAXING, SONGJIANG, advance, draft, official
 
 pytestmark = pytest.mark.django_db
@@ -47,6 +52,26 @@ def test_the_happy_path_and_its_timeline() -> None:
     ]
     actions = set(AuditEvent.objects.filter(object_id=str(application.pk)).values_list("action", flat=True))
     assert {"application.submit", "application.accept", "application.approve", "application.issue_licence"} <= actions
+
+
+def test_an_approval_appends_its_four_events_together_in_order() -> None:
+    application = advance(draft(), "under_examination")
+    examiner = official(Role.EXAMINER, SONGJIANG)
+    signing_key_ensure(city=City.objects.get(pk=SONGJIANG))  # the city's first key is made (and audited) apart
+    with CaptureQueriesContext(connection) as queries:
+        application = services.application_approve(acting_user=examiner, application=application)
+    sql = [q["sql"] for q in queries.captured_queries]
+    head_locks = [s for s in sql if s.startswith("SELECT") and "audit_audithead" in s]
+    assert len(head_locks) == 1  # one lock of the chain's head, at the end of the approval
+    last = list(AuditEvent.objects.order_by("-seq")[:4])[::-1]
+    assert [event.action for event in last] == [
+        "application.approve",
+        "application.issue_licence",
+        "enterprise.register",
+        "licence.issue",
+    ]
+    assert [event.seq for event in last] == list(range(last[0].seq, last[0].seq + 4))
+    assert audit_verify().ok
 
 
 def test_return_for_correction_and_resubmit() -> None:

@@ -2,16 +2,20 @@
 so the event is committed with the change or not at all."""
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, models, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
 from g60.audit.chain import event_hash
 from g60.audit.models import AuditEvent, AuditHead
 from g60.core.request_context import current_request_id
-from g60.core.rows import row_insert, row_insert_statement, row_inserted
+from g60.core.rows import row_insert, row_inserted, rows_insert_statement
 
 
 class AuditOutsideTransaction(RuntimeError):
@@ -56,6 +60,51 @@ def _advance_head(seq: int, digest: str) -> None:
         cursor.execute(update, [seq, digest])
 
 
+@dataclass
+class _Batch:
+    """Events recorded inside `audit_batch`, waiting for their place in the chain; `depth` is the number of
+    savepoints open when the batch began."""
+
+    depth: int
+    events: list[AuditEvent] = field(default_factory=list)
+
+
+def _batch(conn: BaseDatabaseWrapper) -> _Batch | None:
+    return getattr(conn, "_g60_audit_batch", None)
+
+
+def _savepoints(conn: BaseDatabaseWrapper) -> int:
+    # An inner atomic(savepoint=False) block opens no savepoint (Django records None): an error in it can only
+    # roll the whole transaction back, batched events included.
+    return sum(1 for sid in conn.savepoint_ids if sid is not None)
+
+
+@contextmanager
+def audit_batch() -> Iterator[None]:
+    """Inside a transaction: the events recorded in the block join the chain together when the block ends,
+    with one lock of the chain's head (taken then and held to the commit) and, on PostgreSQL, one statement
+    for all of them. A step that records several events (an approval issuing a licence records four) then
+    holds the head, which every audited write in the corridor waits for, only for its last moments instead of
+    from its first event. An exception in the block discards the waiting events with the transaction.
+
+    Events recorded inside a savepoint opened in the block are written at once, not batched: a rollback to
+    that savepoint must take them with it (so they come before the block's waiting events in the chain, whose
+    order is the order events are written). Blocks nest; the outermost one writes."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        raise AuditOutsideTransaction("audit_batch")
+    if _batch(conn) is not None:
+        yield
+        return
+    batch = _Batch(depth=_savepoints(conn))
+    conn._g60_audit_batch = batch
+    try:
+        yield
+        _append(batch.events)
+    finally:
+        conn._g60_audit_batch = None
+
+
 def audit_record(
     *,
     actor: Any,
@@ -67,47 +116,80 @@ def audit_record(
     before: Any = None,
     after: Any = None,
 ) -> AuditEvent:
-    """Append one event to the chain. `actor` is the acting user (None for the system)."""
-    if not transaction.get_connection().in_atomic_block:
+    """Append one event to the chain. `actor` is the acting user (None for the system). Inside `audit_batch`
+    the event gets its sequence number, link and hash when the batch ends."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
         raise AuditOutsideTransaction(action)
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_repr = object_repr or str(obj)[:200]
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
-    username = actor.get_username() if actor_id is not None else ""
+    event = AuditEvent(
+        actor_id=actor_id,
+        occurred_at=timezone.now(),
+        actor_username=actor.get_username() if actor_id is not None else "",
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        object_repr=object_repr[:200],
+        before=_plain(before),
+        after=_plain(after),
+        request_id=current_request_id(),
+    )
+    batch = _batch(conn)
+    if batch is not None and _savepoints(conn) == batch.depth:
+        batch.events.append(event)
+    else:
+        _append([event])
+    return event
+
+
+def _append(events: list[AuditEvent]) -> None:
+    """Link `events` after the chain's head, in order, and write them with the head's advance."""
+    if not events:
+        return
     last_seq, last_hash = _lock_head()
-    fields: dict[str, Any] = {
-        "seq": last_seq + 1,
-        "occurred_at": timezone.now(),
-        "actor_username": username,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "object_repr": object_repr[:200],
-        "before": _plain(before),
-        "after": _plain(after),
-        "request_id": current_request_id(),
-        "prev_hash": last_hash,
-    }
-    digest = event_hash(actor_id=actor_id, **fields)
-    # The SQL is built once (row_insert) rather than by the ORM each time: every audited write passes here,
-    # inside its transaction and its locks.
-    event = AuditEvent(actor_id=actor_id, hash=digest, **fields)
+    for event in events:
+        last_seq += 1
+        event.seq, event.prev_hash = last_seq, last_hash
+        event.hash = last_hash = event_hash(
+            seq=event.seq,
+            occurred_at=event.occurred_at,
+            actor_id=event.actor_id,
+            actor_username=event.actor_username,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            object_repr=event.object_repr,
+            before=event.before,
+            after=event.after,
+            request_id=event.request_id,
+            prev_hash=event.prev_hash,
+        )
+    # The SQL is built from cached pieces (g60.core.rows) rather than by the ORM each time: every audited write
+    # passes here, inside its transaction and its locks.
     if connection.vendor == "postgresql":
-        # The event and the head's advance in one statement (a data-modifying CTE): one round trip fewer per
-        # event, while the head's row lock is held.
-        insert, params, _returning = row_insert_statement(event)
+        # The events and the head's advance in one statement (a data-modifying CTE): one round trip for all,
+        # while the head's row lock is held. Rows are inserted in the chain's order (audit_verify reads them
+        # by id), and their ids come back in that order.
+        insert, params, _returning = rows_insert_statement(events)
         _select, update = _head_sql()
         with connection.cursor() as cursor:
             # Both statements are built from the models' metadata only; every value is a parameter.
-            statement = f"WITH event AS ({insert}) {update} RETURNING (SELECT id FROM event)"  # noqa: S608
-            cursor.execute(statement, [*params, event.seq, digest])
-            row_inserted(event, cursor.fetchone()[0])
+            statement = (
+                f"WITH event AS ({insert}) {update} "  # noqa: S608
+                "RETURNING (SELECT array_agg(id ORDER BY id) FROM event)"
+            )
+            cursor.execute(statement, [*params, last_seq, last_hash])
+            ids = cursor.fetchone()[0]
+        for event, pk in zip(events, ids, strict=True):
+            row_inserted(event, pk)
     else:
-        row_insert(event)
-        _advance_head(event.seq, digest)
-    return event
+        for event in events:
+            row_insert(event)
+        _advance_head(last_seq, last_hash)
 
 
 def snapshot(instance: models.Model, fields: list[str]) -> dict[str, Any]:

@@ -66,11 +66,19 @@ def _update_sql(
     return sql, fields  # type: ignore[return-value]
 
 
-def row_insert_statement(instance: models.Model) -> tuple[str, list[Any], bool]:
-    """The INSERT of `instance` (with RETURNING its key where the database can), its parameters, and whether it
-    returns the key: for a caller that runs it inside a larger statement (audit: a CTE on PostgreSQL)."""
-    alias = router.db_for_write(type(instance), instance=instance)
-    return _insert_statement(instance, alias)
+def rows_insert_statement(instances: Sequence[models.Model]) -> tuple[str, list[Any], bool]:
+    """One INSERT of several new rows of one model, in the given order (with RETURNING their keys where the
+    database can), and its parameters: for a caller that runs it inside a larger statement."""
+    model = type(instances[0])
+    alias = router.db_for_write(model, instance=instances[0])
+    connection = connections[alias]
+    returning = connection.features.can_return_columns_from_insert
+    sql, fields = _insert_sql(model, alias, returning)
+    head, _, tail = sql.partition(" VALUES ")
+    row, _, returned = tail.partition(" RETURNING ")
+    sql = f"{head} VALUES {', '.join([row] * len(instances))}" + (f" RETURNING {returned}" if returning else "")
+    params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for instance in instances for f in fields]
+    return sql, params, returning
 
 
 def _insert_statement(instance: models.Model, alias: str) -> tuple[str, list[Any], bool]:

@@ -23,7 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from g60.accounts.models import User
 from g60.accounts.permissions import Action, can, require
-from g60.audit.services import audit_record
+from g60.audit.services import audit_batch, audit_record
 from g60.core.rows import row_insert, row_lock, row_update
 from g60.onenetwork.constants import (
     ACCEPTANCE_WORKING_DAYS,
@@ -608,17 +608,20 @@ def application_approve(*, acting_user: User, application: Application) -> Appli
 def _application_approve(*, acting_user: User, application: Application) -> Application:
     from g60.onenetwork.licensing import licence_issue_locked
 
-    # The domicile city comes with the locked row: licence issue needs it (the authority).
-    application = _lock(application, related=("applicant", "domicile_city"))
-    application, changed = transition_apply(
-        acting_user=acting_user,
-        application=application,
-        name="approve",
-        locked=True,
-        also={"decided_at": timezone.now()},
-    )
-    if changed:
-        licence_issue_locked(acting_user=acting_user, application=application)
+    # The approval and the licence's issue record four events (approve, issue, the enterprise, the licence):
+    # they join the audit chain together at the end, so the chain's head is locked only from there to the commit.
+    with audit_batch():
+        # The domicile city comes with the locked row: licence issue needs it (the authority).
+        application = _lock(application, related=("applicant", "domicile_city"))
+        application, changed = transition_apply(
+            acting_user=acting_user,
+            application=application,
+            name="approve",
+            locked=True,
+            also={"decided_at": timezone.now()},
+        )
+        if changed:
+            licence_issue_locked(acting_user=acting_user, application=application)
     return application
 
 
