@@ -18,13 +18,13 @@ import argparse
 import os
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from machine import machine_line
+from scratch import scratch_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -48,10 +48,10 @@ def setup() -> None:
     os.environ.setdefault("G60_HTTPS", "false")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="g60-bench-media-"))
+    if "MEDIA_ROOT" not in os.environ:
+        os.environ["MEDIA_ROOT"] = str(scratch_folder("g60-bench-media-"))
     if "DATABASE_URL" not in os.environ:
-        folder = tempfile.mkdtemp(prefix="g60-bench-onenetwork-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch_folder('g60-bench-onenetwork-')}/bench.sqlite3"
     elif os.environ["DATABASE_URL"].startswith("postgres"):
         create_postgres_database(os.environ["DATABASE_URL"])
     import django

@@ -21,6 +21,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
+from scratch import scratch_folder
+
 from onenetwork import PDF, create_postgres_database, resident_id, trade_name
 
 
@@ -29,9 +31,8 @@ def setup() -> None:
     os.environ.setdefault("G60_HTTPS", "false")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
     os.environ["EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
-    import tempfile
-
-    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="g60-bench-media-"))
+    if "MEDIA_ROOT" not in os.environ:
+        os.environ["MEDIA_ROOT"] = str(scratch_folder("g60-bench-media-"))
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/bench_onenet_conc")
     os.environ["DATABASE_URL"] = url
     if not url.startswith("postgres"):

@@ -24,13 +24,14 @@ import signal
 import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
+
+from scratch import scratch_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -56,8 +57,7 @@ def free_port() -> int:
 def scratch_database(base_url: str | None) -> tuple[str, object]:
     """A database for this run only, and a function that removes it."""
     if not base_url or base_url.startswith("sqlite"):
-        folder = tempfile.mkdtemp(prefix="g60-crash-")
-        return f"sqlite:///{folder}/crash.sqlite3", lambda: None
+        return f"sqlite:///{scratch_folder('g60-crash-')}/crash.sqlite3", lambda: None
     import psycopg
 
     name = f"g60_crash_{os.getpid()}"

@@ -27,13 +27,13 @@ import resource
 import socket
 import subprocess
 import sys
-import tempfile
 import time
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from machine import machine_line, process_cpu_seconds, process_tree
+from scratch import scratch_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -143,7 +143,7 @@ def main() -> None:
     parser.add_argument("--skip-import", action="store_true", help="reuse the rows already in the database")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="g60-bench-registry-"))
+    workdir = scratch_folder("g60-bench-registry-")
     url = args.database_url or f"sqlite:///{workdir}/bench.sqlite3"
     env = env_for(url)
     os.environ.update(env)

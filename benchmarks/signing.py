@@ -17,11 +17,12 @@ import argparse
 import datetime as dt
 import os
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+
+from scratch import scratch_folder
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
@@ -32,8 +33,7 @@ def _setup() -> None:
     os.environ.setdefault("G60_HTTPS", "false")
     os.environ.setdefault("SECRET_KEY", "benchmark-only-secret-key-0123456789-abcdefghijklmnopqrstuvwxyz")
     if "DATABASE_URL" not in os.environ:
-        folder = tempfile.mkdtemp(prefix="g60-bench-signing-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{folder}/bench.sqlite3"
+        os.environ["DATABASE_URL"] = f"sqlite:///{scratch_folder('g60-bench-signing-')}/bench.sqlite3"
     elif os.environ["DATABASE_URL"].startswith("postgres"):
         sys.path.insert(0, str(ROOT / "benchmarks"))
         from onenetwork import create_postgres_database
