@@ -127,22 +127,27 @@ class _SubsetObjects:
     widths: bytes
 
 
-def _stream(content: bytes, **entries: int) -> bytes:
-    # Level 9 rather than the per-document level 1 (_FastFlate): a cached subset is compressed once per process.
-    packed = zlib.compress(content, 9)
+def _stream(content: bytes, level: int, **entries: int) -> bytes:
+    packed = zlib.compress(content, level)
     extra = "".join(f"/{key} {value} " for key, value in entries.items())
     return f"<< /Filter [ /FlateDecode ] {extra}/Length {len(packed)} >>\nstream\n".encode() + packed + b"endstream\n"
 
 
-@lru_cache(maxsize=8)
-def _subset_objects(face: Any, base_font_name: str, subset: tuple[int, ...]) -> _SubsetObjects:
+def _subset_objects(face: Any, base_font_name: str, subset: tuple[int, ...], level: int = 1) -> _SubsetObjects:
     program = face.makeSubset(list(subset))
     widths = " ".join(fp_str(face.getCharWidth(code)) for code in subset)
     return _SubsetObjects(
-        font_file=_stream(program, Length1=len(program)),
-        to_unicode=_stream(makeToUnicodeCMap(base_font_name, list(subset)).encode("latin-1")),
+        font_file=_stream(program, level, Length1=len(program)),
+        to_unicode=_stream(makeToUnicodeCMap(base_font_name, list(subset)).encode("latin-1"), level),
         widths=f"[ {widths} ]".encode("ascii"),
     )
+
+
+@lru_cache(maxsize=8)
+def _first_subset_objects(face: Any, base_font_name: str, subset: tuple[int, ...]) -> _SubsetObjects:
+    # Made once per process and font (a different first subset only if the drawing code changes the fixed
+    # text), so compressed at level 9 rather than _FastFlate's level 1.
+    return _subset_objects(face, base_font_name, subset, level=9)
 
 
 class _SubsetCachingTTFont(TTFont):
@@ -161,7 +166,10 @@ class _SubsetCachingTTFont(TTFont):
         for n, subset in enumerate(state.subsets):
             internal_name = self.getSubsetInternalName(n, doc)[1:]
             base_font_name = (SUBSETN(n) + b"+" + self.face.name + self.face.subfontNameX).decode("pdfdoc")
-            objects = _subset_objects(self.face, base_font_name, tuple(subset))
+            # Only the first subset is the same from one licence to the next (_preassign); the others hold the
+            # facts' own characters and are made for this document, at the fast compression level.
+            subset_objects = _first_subset_objects if n == 0 else _subset_objects
+            objects = subset_objects(self.face, base_font_name, tuple(subset))
             font_file = _Preformatted(objects.font_file, stream=True)
             descriptor = pdfdoc.PDFDictionary(
                 {
