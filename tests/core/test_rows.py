@@ -3,11 +3,11 @@
 import datetime as dt
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from g60.audit.models import AuditEvent
-from g60.core.rows import row_insert, row_update
+from g60.core.rows import row_insert, row_update, rows_insert_statement
 from g60.onenetwork.models import Application, ApplicationEvent
 from tests.onenetwork.factories import JIAXING, ApplicantFactory
 
@@ -41,6 +41,25 @@ def test_row_insert_stores_the_same_row_as_save() -> None:
     stored_row = _fields(AuditEvent.objects.get(pk=by_row.pk), names)
     assert stored_row == {**stored_save, "seq": 10_002}
     assert stored_row["occurred_at"] == when and stored_row["after"] is None
+
+
+def test_rows_insert_statement_writes_several_rows_in_their_order() -> None:
+    rows = [
+        AuditEvent(
+            seq=20_001 + i, prev_hash="0" * 64, hash=str(i) * 64, occurred_at=timezone.now(), action=f"test.many.{i}"
+        )
+        for i in range(3)
+    ]
+    sql, params, returning = rows_insert_statement(rows)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        keys = [row[0] for row in cursor.fetchall()] if returning else []
+    stored = list(AuditEvent.objects.filter(action__startswith="test.many.").order_by("pk"))
+    assert [event.seq for event in stored] == [20_001, 20_002, 20_003]
+    assert [event.hash for event in stored] == ["0" * 64, "1" * 64, "2" * 64]
+    assert returning or connection.vendor != "postgresql"
+    if returning:  # PostgreSQL, and SQLite 3.35+ where Django uses RETURNING too
+        assert keys == [event.pk for event in stored]
 
 
 def test_row_insert_applies_defaults_and_foreign_keys() -> None:

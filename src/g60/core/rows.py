@@ -38,16 +38,16 @@ def _column(field: Any) -> str:
 
 @lru_cache(maxsize=128)
 def _insert_sql(
-    model: type[models.Model], alias: str, returning: bool
+    model: type[models.Model], alias: str, returning: bool, rows: int = 1
 ) -> tuple[str, tuple[models.Field[Any, Any], ...]]:
     connection = connections[alias]
     quote = connection.ops.quote_name
     meta = model._meta
     fields = tuple(f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated)
     columns = ", ".join(quote(_column(f)) for f in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
+    placeholders = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * rows)
     # Only names from the model's metadata are interpolated; every value is a parameter.
-    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    sql = f"INSERT INTO {quote(meta.db_table)} ({columns}) VALUES {placeholders}"  # noqa: S608
     if returning:
         sql += f" RETURNING {quote(_column(meta.pk))}"
     return sql, fields
@@ -73,10 +73,7 @@ def rows_insert_statement(instances: Sequence[models.Model]) -> tuple[str, list[
     alias = router.db_for_write(model, instance=instances[0])
     connection = connections[alias]
     returning = connection.features.can_return_columns_from_insert
-    sql, fields = _insert_sql(model, alias, returning)
-    head, _, tail = sql.partition(" VALUES ")
-    row, _, returned = tail.partition(" RETURNING ")
-    sql = f"{head} VALUES {', '.join([row] * len(instances))}" + (f" RETURNING {returned}" if returning else "")
+    sql, fields = _insert_sql(model, alias, returning, len(instances))
     params = [f.get_db_prep_save(f.pre_save(instance, True), connection) for instance in instances for f in fields]
     return sql, params, returning
 
