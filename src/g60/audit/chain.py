@@ -44,3 +44,21 @@ def event_hash(
         }
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def stored_event_hash(event: Any) -> str:
+    """The hash of an audit event (a row read back, or one about to be written) from its own fields."""
+    return event_hash(
+        seq=event.seq,
+        occurred_at=event.occurred_at,
+        actor_id=event.actor_id,
+        actor_username=event.actor_username,
+        action=event.action,
+        object_type=event.object_type,
+        object_id=event.object_id,
+        object_repr=event.object_repr,
+        before=event.before,
+        after=event.after,
+        request_id=event.request_id,
+        prev_hash=event.prev_hash,
+    )

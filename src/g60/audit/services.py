@@ -12,7 +12,7 @@ from django.db import connection, models, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils import timezone
 
-from g60.audit.chain import event_hash
+from g60.audit.chain import stored_event_hash
 from g60.audit.models import AuditEvent, AuditHead
 from g60.core.request_context import current_request_id
 from g60.core.rows import row_insert, row_inserted, rows_insert_statement
@@ -154,20 +154,7 @@ def _append(events: list[AuditEvent]) -> None:
     for event in events:
         last_seq += 1
         event.seq, event.prev_hash = last_seq, last_hash
-        event.hash = last_hash = event_hash(
-            seq=event.seq,
-            occurred_at=event.occurred_at,
-            actor_id=event.actor_id,
-            actor_username=event.actor_username,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            object_repr=event.object_repr,
-            before=event.before,
-            after=event.after,
-            request_id=event.request_id,
-            prev_hash=event.prev_hash,
-        )
+        event.hash = last_hash = stored_event_hash(event)
     # The SQL is built from cached pieces (g60.core.rows) rather than by the ORM each time: every audited write
     # passes here, inside its transaction and its locks.
     if connection.vendor == "postgresql":

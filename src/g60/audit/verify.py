@@ -3,7 +3,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from g60.audit.chain import event_hash
+from g60.audit.chain import stored_event_hash
 from g60.audit.models import GENESIS_HASH, AuditEvent, AuditHead
 
 
@@ -52,20 +52,7 @@ def audit_verify(*, stop_at_first: bool = True) -> VerifyResult:
             )
             if found(expected_seq, reason):
                 break
-        recomputed = event_hash(
-            seq=event.seq,
-            occurred_at=event.occurred_at,
-            actor_id=event.actor_id,
-            actor_username=event.actor_username,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            object_repr=event.object_repr,
-            before=event.before,
-            after=event.after,
-            request_id=event.request_id,
-            prev_hash=event.prev_hash,
-        )
+        recomputed = stored_event_hash(event)
         if event.prev_hash != prev_hash and found(
             event.seq, "its link to the previous event is broken (previous event altered or removed)"
         ):
