@@ -24,11 +24,16 @@ class CityRow:
     sort_order: int
 
 
-def _authority_names(name_zh: str, name_en: str, level: str) -> tuple[str, str]:
-    # Each city's market-regulation bureau is the registration authority; Songjiang's is the district bureau.
-    short_en = name_en.split(" (")[0]
-    kind = "District" if level == "district" else "Municipal"
-    return f"{name_zh}市场监督管理局", f"{short_en} {kind} Administration for Market Regulation"
+def _authority_names(row: dict[str, str]) -> tuple[str, str]:
+    """Each city's market-regulation bureau is the registration authority; Songjiang's is the district bureau,
+    named with its municipality (上海市松江区市场监督管理局), as its seal and licences read."""
+    if row["level"] == "district":
+        short_en = row["name_en"].split(" (")[0]  # "Songjiang District (Shanghai)": the district's own name
+        return (
+            f"{row['province_zh']}{row['name_zh']}市场监督管理局",
+            f"{short_en} Administration for Market Regulation, {row['province_en']}",
+        )
+    return f"{row['name_zh']}市场监督管理局", f"{row['name_en']} Municipal Administration for Market Regulation"
 
 
 def city_rows() -> list[CityRow]:
@@ -36,7 +41,7 @@ def city_rows() -> list[CityRow]:
     rows = []
     with (DATA_DIR / "cities.csv").open(encoding="utf-8", newline="") as handle:
         for order, raw in enumerate(csv.DictReader(handle)):
-            authority_zh, authority_en = _authority_names(raw["name_zh"], raw["name_en"], raw["level"])
+            authority_zh, authority_en = _authority_names(raw)
             rows.append(
                 CityRow(
                     code=raw["division_code"],
