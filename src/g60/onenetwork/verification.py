@@ -64,6 +64,7 @@ _COLUMNS = (
     "c.authority_zh",
     "c.authority_en",
 )
+_NAMES = tuple(column.split(".")[1] for column in _COLUMNS)
 
 
 @cache
@@ -95,7 +96,7 @@ def _licence_facts(uscc: str, number: str) -> tuple[str, dict[str, Any]] | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    values = dict(zip((c.split(".")[1] for c in _COLUMNS), row, strict=True))
+    values = dict(zip(_NAMES, row, strict=True))
     issued, revoked = _aware(values["issued_at"]), _aware(values["revoked_at"])
     established = values["established_on"]
     facts = {
