@@ -8,4 +8,4 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Enterprise register")
 
     def ready(self) -> None:
-        from g60.registry import import_indexes  # noqa: F401 - registers the deferred-indexes check
+        from g60.registry import import_indexes, maintenance_checks  # noqa: F401 - register their system checks
