@@ -30,12 +30,16 @@ def test_the_check_names_a_register_table_without_autovacuum() -> None:
     if connection.vendor != "postgresql":
         assert autovacuum_check(databases=["default"]) == []
         return
-    with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE registry_enterprise SET (autovacuum_enabled = false)")
-    messages = autovacuum_check(databases=["default"])
-    assert [m.id for m in messages] == ["registry.W002"]
-    if _autovacuum_setting() == "on":
-        assert "for the register's table" in messages[0].msg
+    server_off = _autovacuum_setting() == "off"
+    for value, off in (("false", True), ("off", True), ("0", True), ("true", False), ("on", False)):
+        with connection.cursor() as cursor:
+            # PostgreSQL keeps the option as written: every spelling of a boolean must be read as one.
+            cursor.execute(f"ALTER TABLE registry_enterprise SET (autovacuum_enabled = {value})")
+        messages = autovacuum_check(databases=["default"])
+        assert [m.id for m in messages] == (["registry.W002"] if off or server_off else []), value
+        if messages:
+            assert ("for the register's table" in messages[0].msg) == off, value
+            assert ("RESET (autovacuum_enabled)" in messages[0].hint) == off, value
 
 
 def test_the_check_runs_only_when_asked_for_the_database() -> None:

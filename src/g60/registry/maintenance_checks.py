@@ -25,17 +25,26 @@ def autovacuum_check(databases: Any = None, **kwargs: Any) -> list[checks.CheckM
         with connection.cursor() as cursor:
             cursor.execute("SELECT current_setting('autovacuum')")
             server_on = cursor.fetchone()[0] == "on"
-            cursor.execute("SELECT coalesce(reloptions, '{}') FROM pg_class WHERE oid = to_regclass(%s)", [table])
+            # PostgreSQL keeps the option as written (off, false, 0, no...): the cast reads it as PostgreSQL does.
+            cursor.execute(
+                "SELECT NOT option_value::boolean FROM pg_class, pg_options_to_table(reloptions) "
+                "WHERE oid = to_regclass(%s) AND option_name = 'autovacuum_enabled'",
+                [table],
+            )
             row = cursor.fetchone()
     except DatabaseError:
         return []
-    table_off = row is not None and "autovacuum_enabled=false" in row[0]
+    table_off = row is not None and bool(row[0])
     if server_on and not table_off:
         return []
-    if server_on:
-        where, turn_on = "for the register's table", f"ALTER TABLE {table} RESET (autovacuum_enabled)"
-    else:
-        where, turn_on = "on this PostgreSQL server", "ALTER SYSTEM SET autovacuum = on; SELECT pg_reload_conf()"
+    places, statements = [], []
+    if not server_on:
+        places.append("on this PostgreSQL server")
+        statements.append("ALTER SYSTEM SET autovacuum = on; SELECT pg_reload_conf()")
+    if table_off:
+        places.append("for the register's table")
+        statements.append(f"ALTER TABLE {table} RESET (autovacuum_enabled)")
+    where, turn_on = " and ".join(places), "; ".join(statements)
     return [
         checks.Warning(
             f"Autovacuum is off {where}: the register's statistics and its full-text index's pending list are "
