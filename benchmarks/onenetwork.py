@@ -91,6 +91,32 @@ def trade_name(index: int) -> str:
     return "".join(chars) + "科"
 
 
+NAME_PREFIX, NAME_SUFFIX = "上海", "科信息技术有限公司"
+
+
+def trade_index(name: str) -> int | None:
+    """The index `trade_name` made the name of a benchmark application from, or None for another name."""
+    if not (name.startswith(NAME_PREFIX) and name.endswith(NAME_SUFFIX)):
+        return None
+    index = 0
+    for position, char in enumerate(name[len(NAME_PREFIX) : -len(NAME_SUFFIX)]):
+        digit = SYLLABLES.find(char)
+        if digit < 0:
+            return None
+        index += digit * len(SYLLABLES) ** position
+    return index
+
+
+def first_unused_index() -> int:
+    """Fresh trade names on a reused database: one past the highest index any earlier run used (a run that
+    failed half-way included), read back from the applications' names."""
+    from g60.onenetwork.models import Application
+
+    names = Application.objects.filter(name__startswith=NAME_PREFIX, name__endswith=NAME_SUFFIX)
+    used = [i for i in map(trade_index, names.values_list("name", flat=True).iterator()) if i is not None]
+    return max(used, default=-1) + 1
+
+
 def actors(run_tag: str) -> tuple[Any, Any, Any]:
     from g60.accounts.models import Membership, User
 
@@ -128,7 +154,7 @@ def one_case(index: int, applicant: Any, clerk: Any, examiner: Any, timings: dic
         return result
 
     values = {
-        "name": f"上海{trade_name(index)}信息技术有限公司",
+        "name": f"{NAME_PREFIX}{trade_name(index)}{NAME_SUFFIX[1:]}",
         "domicile_city": "310117",
         "window_city": "330400",
         "form": "company",
@@ -206,6 +232,10 @@ def worker(args: tuple[int, int, int, Any]) -> Result:
     try:
         return _worker(args)
     except Exception as exc:
+        barrier = args[3]
+        if barrier is not None:
+            # The other processes wait at the barrier for this one: break it, or the run would wait forever.
+            barrier.abort()
         # As plain text: a Django ValidationError does not survive the trip back through the pool's pipe, and
         # the pool would then wait forever instead of reporting it.
         raise RuntimeError(f"worker {args[0]}: {exc!r}") from None
@@ -243,16 +273,12 @@ def main() -> None:
     args = parser.parse_args()
     setup()
     from django.db import connection, connections
-    from django.db.models import Max
 
-    from g60.onenetwork.models import Application
     from g60.onenetwork.verification import licence_verify
     from g60.signing.verify import token_verify
 
     actors("")
-    # Fresh trade names on a reused database: each run uses the indexes offset … offset + n + 2 per worker, and
-    # creates that many applications, so the next run's offset (from the highest id) starts after them.
-    offset = (Application.objects.aggregate(last=Max("pk"))["last"] or 0) + 1000
+    offset = first_unused_index()
     where = os.environ["DATABASE_URL"].split("@")[-1]
     print(f"One network on {connection.vendor} ({where}), {args.n} cases, {args.workers} process(es)")
     print(machine_line(os.environ["DATABASE_URL"]))

@@ -19,7 +19,7 @@ from g60.onenetwork.transitions import TRANSITIONS, TransitionNotAllowed
 from g60.onenetwork.workdays import add_working_days, is_working_day
 from g60.regions.models import City
 from g60.signing.services import signing_key_ensure
-from tests.onenetwork.factories import JIAXING, SONGJIANG, advance, draft, official
+from tests.onenetwork.factories import JIAXING, PDF, SONGJIANG, advance, draft, official
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +201,28 @@ def test_a_submitted_application_cannot_be_edited() -> None:
     with pytest.raises(TransitionNotAllowed) as error:
         services.application_update(acting_user=application.applicant, application=application, values={"address": "x"})
     assert error.value.code == "not_editable"
+
+
+def _stored_pdfs(media) -> list[str]:  # type: ignore[no-untyped-def]
+    return sorted(p.name for p in media.rglob("*.pdf"))
+
+
+def test_a_refused_document_leaves_no_file(media) -> None:  # type: ignore[no-untyped-def]
+    application, other = draft(), draft().applicant
+    files = _stored_pdfs(media)
+    document = {"kind": "articles", "filename": "b.pdf", "content": PDF + b"%b", "content_type": "application/pdf"}
+    # Someone else's application: refused before anything is written.
+    with pytest.raises(PermissionDenied):
+        services.document_add(acting_user=other, application=application, **document)
+    assert _stored_pdfs(media) == files
+    # An application that moved on since it was read (the object still says draft): the file is written
+    # outside the transaction, refused under the row lock, and removed again.
+    stale = Application.objects.get(pk=application.pk)
+    services.application_submit(acting_user=application.applicant, application=application)
+    with pytest.raises(TransitionNotAllowed):
+        services.document_add(acting_user=application.applicant, application=stale, **document)
+    assert _stored_pdfs(media) == files
+    assert application.documents.count() == 1
 
 
 def test_email_is_sent_after_commit_only(django_capture_on_commit_callbacks) -> None:  # type: ignore[no-untyped-def]

@@ -383,7 +383,6 @@ def _document_checks(*, content: bytes, content_type: str, filename: str) -> Non
         raise ValidationError({"file": errors})
 
 
-@transaction.atomic
 def document_add(
     *,
     acting_user: User,
@@ -393,15 +392,17 @@ def document_add(
     content: bytes,
     content_type: str,
 ) -> Document:
-    """Store one PDF document with its SHA-256. The file is written under MEDIA_ROOT before the row; a failed
-    transaction removes it again (on_commit cannot help here, the row needs the file's name)."""
-    application = _lock(application)
+    """Store one PDF document with its SHA-256. The file is written under MEDIA_ROOT before the transaction that
+    adds the row (the row needs the file's name; on_commit cannot help), and removed again when that transaction
+    fails. Writing it outside keeps the file system's time out of the transaction: on SQLite, out of the one
+    writer's turn that every other write waits for (the whole step was inside it, 2.0 of 2.0 ms a document)."""
+    # Checked first on the application as given, so nobody writes a file to someone else's application, and
+    # again under the row lock below, where the state may have moved on.
     _require_own_editable(acting_user, application)
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": [_("Choose the kind of document.")]})
     _document_checks(content=content, content_type=content_type, filename=filename)
     document = Document(
-        application=application,
         kind=kind,
         original_name=filename[:255] or "document.pdf",
         size=len(content),
@@ -412,13 +413,17 @@ def document_add(
     stored = document.file.name or ""
     storage = document.file.storage
     try:
-        row_insert(document)
-        audit_record(
-            actor=acting_user,
-            action="application.document_add",
-            obj=application,
-            after={"document": document.original_name, "sha256": document.sha256, "kind": kind},
-        )
+        with transaction.atomic():
+            application = _lock(application)
+            _require_own_editable(acting_user, application)
+            document.application = application
+            row_insert(document)
+            audit_record(
+                actor=acting_user,
+                action="application.document_add",
+                obj=application,
+                after={"document": document.original_name, "sha256": document.sha256, "kind": kind},
+            )
     except BaseException:
         storage.delete(stored)
         raise
