@@ -55,4 +55,6 @@ def database_config(url: str, *, conn_max_age: int = 60) -> dict[str, Any]:
         # A Unix-domain socket is given as a percent-encoded directory (postgres://user@%2Fvar%2Frun%2Fpostgresql/db),
         # which django-environ passes on still encoded.
         config["HOST"] = unquote(config.get("HOST") or "")
+        # Django's backend with a health check that sends nothing (g60/postgresql_backend/base.py).
+        config["ENGINE"] = "g60.postgresql_backend"
     return config
