@@ -17,6 +17,7 @@ class Command(BaseCommand):
         # Replace this process with gunicorn so that signals (Ctrl-C, SIGTERM) reach the server directly.
         argv = [
             sys.executable, "-m", "gunicorn", "g60.wsgi:application",
+            "--config", "python:g60.gunicorn_conf",
             "--bind", options["bind"],
             "--workers", str(options["workers"]),
             "--access-logfile", "-",
