@@ -138,3 +138,37 @@ def test_recording_outside_a_transaction_is_refused() -> None:
     with pytest.raises(AuditOutsideTransaction):
         audit_record(actor=None, action="test.outside")
     assert not AuditEvent.objects.filter(action="test.outside").exists()
+
+
+def test_one_event_is_written_with_the_hash_python_computes() -> None:
+    """On PostgreSQL one event is linked, hashed, written and the head advanced by one statement (the hash
+    computed by the database from the canonical text's pieces); on SQLite by Python. Either way the stored hash
+    is the one `stored_event_hash` computes, also for content that looks like the canonical text's keys."""
+    from django.test.utils import CaptureQueriesContext
+
+    from g60.audit.chain import stored_event_hash
+
+    _append(2)
+    tricky = '"prev":"' + "0" * 64 + '","seq":1000000000000000000 \\ "引号" \u2028 😀'
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        event = audit_record(
+            actor=None, action="test.tricky", object_type="t", object_id="1", object_repr=tricky,
+            before={"seq": 1, "prev": tricky}, after=[tricky, None, 1.5],
+        )  # fmt: skip
+    stored = AuditEvent.objects.get(pk=event.pk)
+    assert (stored.seq, stored.prev_hash, stored.hash) == (event.seq, event.prev_hash, event.hash)
+    assert stored.hash == stored_event_hash(stored)
+    assert stored.prev_hash == AuditEvent.objects.get(seq=stored.seq - 1).hash
+    assert AuditHead.objects.get(pk=1).last_hash == stored.hash
+    audit_sql = [q["sql"] for q in queries.captured_queries if "audit_" in q["sql"]]
+    if connection.vendor == "postgresql":
+        assert len(audit_sql) == 1
+    assert audit_verify().ok
+
+
+def test_the_first_event_of_a_new_database_makes_the_head() -> None:
+    AuditHead.objects.all().delete()
+    (event,) = _append(1)
+    assert event.seq == 1 and event.prev_hash == "0" * 64
+    assert AuditHead.objects.get(pk=1).last_seq == 1
+    assert audit_verify().ok

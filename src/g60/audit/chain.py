@@ -10,7 +10,7 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
-def event_hash(
+def event_text(
     *,
     seq: int,
     occurred_at: datetime,
@@ -25,8 +25,9 @@ def event_hash(
     request_id: str,
     prev_hash: str,
 ) -> str:
+    """The canonical JSON an event's hash is taken over."""
     # The timestamp is hashed in UTC ISO form at microsecond precision, which both SQLite and PostgreSQL keep.
-    payload = canonical(
+    return canonical(
         {
             "seq": seq,
             "at": occurred_at.isoformat(timespec="microseconds"),
@@ -43,12 +44,11 @@ def event_hash(
             "prev": prev_hash,
         }
     )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def stored_event_hash(event: Any) -> str:
-    """The hash of an audit event (a row read back, or one about to be written) from its own fields."""
-    return event_hash(
+def chain_text(event: Any) -> str:
+    """The canonical text of an audit event (a row read back, or one about to be written) from its own fields."""
+    return event_text(
         seq=event.seq,
         occurred_at=event.occurred_at,
         actor_id=event.actor_id,
@@ -62,3 +62,8 @@ def stored_event_hash(event: Any) -> str:
         request_id=event.request_id,
         prev_hash=event.prev_hash,
     )
+
+
+def stored_event_hash(event: Any) -> str:
+    """The hash of an audit event (a row read back, or one about to be written) from its own fields."""
+    return hashlib.sha256(chain_text(event).encode("utf-8")).hexdigest()
