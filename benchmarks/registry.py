@@ -120,7 +120,9 @@ def database_backends() -> list[int]:
     when the database runs on this machine; SQLite runs inside the workers."""
     from django.db import connection
 
-    if connection.vendor != "postgresql" or connection.settings_dict["HOST"] not in {"127.0.0.1", "localhost", ""}:
+    host = connection.settings_dict["HOST"]
+    # This machine's server: over TCP on the loopback, or over a Unix-domain socket (a directory as the host).
+    if connection.vendor != "postgresql" or not (host in {"127.0.0.1", "localhost", ""} or host.startswith("/")):
         return []
     with connection.cursor() as cursor:
         cursor.execute(
