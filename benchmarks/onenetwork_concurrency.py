@@ -162,7 +162,11 @@ def main() -> None:
     print(f"  baseline: {len(base_codes)} approvals by 1 worker      {len(base_codes) / base_elapsed:>7.1f} /s")
     print(f"  parallel: {len(codes)} approvals by {args.workers} workers    {len(codes) / elapsed:>7.1f} /s")
     print(f"  duplicate codes: {duplicates}   invalid codes: {invalid}   in the register: {in_register}/{len(every)}")
-    if duplicates or invalid or in_register != len(every):
+    from g60.audit.verify import audit_verify
+
+    chain = audit_verify()
+    print(f"  audit chain after the parallel approvals: {'intact' if chain.ok else 'BROKEN'}")
+    if duplicates or invalid or in_register != len(every) or not chain.ok:
         sys.exit(1)
 
 

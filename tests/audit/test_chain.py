@@ -172,3 +172,30 @@ def test_the_first_event_of_a_new_database_makes_the_head() -> None:
     assert event.seq == 1 and event.prev_hash == "0" * 64
     assert AuditHead.objects.get(pk=1).last_seq == 1
     assert audit_verify().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_events_appended_side_by_side_form_one_chain() -> None:
+    """Eight writers appending single events at the same time (PostgreSQL: each on its own connection, waiting
+    for the head's lock inside the one statement that appends): one unbroken chain, no sequence number twice.
+    SQLite lets one writer in at a time, so there they append one after another."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def write(worker: int) -> None:
+        try:
+            for i in range(10):
+                with transaction.atomic():
+                    audit_record(actor=None, action="test.parallel", object_type="t", object_id=f"{worker}-{i}")
+        finally:
+            connection.close()
+
+    if connection.vendor == "postgresql":
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            list(pool.map(write, range(8)))
+    else:
+        for worker in range(8):
+            write(worker)
+    seqs = sorted(AuditEvent.objects.filter(action="test.parallel").values_list("seq", flat=True))
+    assert len(seqs) == 80 and len(set(seqs)) == 80
+    assert AuditHead.objects.get(pk=1).last_seq == max(seqs)
+    assert audit_verify().ok
