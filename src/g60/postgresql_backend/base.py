@@ -3,14 +3,14 @@
 Connections persist between requests (CONN_MAX_AGE) and are checked before a request reuses one
 (CONN_HEALTH_CHECKS), so that a connection the server has closed meanwhile (a restart, a terminated backend, an
 idle timeout) is replaced instead of failing the request. Django checks with `SELECT 1`: one more round trip
-for every request, as dear as the query a register lookup by USCC makes (a gunicorn worker spent a quarter of
-its time on it under the register benchmark's detail lookups).
+for every request, as dear as the query a register lookup by USCC makes (a quarter of a gunicorn worker's
+py-spy samples, waits included, under the register benchmark's detail lookups).
 
 An idle connection has nothing to read; a server that closes one first sends its reason and then closes the
-socket. So the check reads what is waiting without waiting for anything: nothing → usable; the server's goodbye
-→ libpq reports the connection broken, and Django opens a new one. What it cannot see is a peer that vanished
-without a word (a cut network); SELECT 1 would then hang until TCP gives up, and the request's query does the
-same.
+socket. So the check asks the operating system whether anything is waiting, without reading or waiting: nothing
+→ usable; anything (the goodbye, a hang-up) → the connection is closed and Django opens a new one. What it cannot
+see is a peer that vanished without a word (a cut network); SELECT 1 would then hang until TCP gives up, and the
+request's query does the same.
 """
 
 from __future__ import annotations
@@ -24,15 +24,19 @@ from psycopg import pq
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def is_usable(self) -> bool:
-        if self.connection is None:
+        if self.connection is None or self.connection.closed:
             return False
-        pgconn = self.connection.pgconn
         try:
-            readable, _, _ = select.select([pgconn.socket], [], [], 0)
-            if readable:
-                pgconn.consume_input()  # raises when the server has closed the connection
+            # poll(), not select(): select() refuses descriptors above 1023, which a busy process may have.
+            waiting = select.poll()
+            waiting.register(self.connection.pgconn.socket, select.POLLIN | select.POLLPRI)
+            unasked = bool(waiting.poll(0))  # readable, or hung up or in error (always reported)
         except (OSError, psycopg.Error):
             return False
-        # A message waiting on an idle connection is the server's goodbye, or a notice (a NOTIFY this platform
-        # does not LISTEN for): either way, a connection that received something unasked is not reused.
-        return not readable and pgconn.status == pq.ConnStatus.OK
+        if unasked:
+            # Something arrived on an idle connection: the server's goodbye (or a notice, for a NOTIFY this
+            # platform does not LISTEN for). Not reused, and closed at once: a second check must not find the
+            # socket drained and call the connection usable.
+            self.connection.close()
+            return False
+        return self.connection.pgconn.status == pq.ConnStatus.OK
