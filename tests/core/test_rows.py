@@ -162,6 +162,28 @@ def test_row_get_reads_like_get_with_its_related_objects_and_constant_filters() 
         row_get(Enterprise, "uscc", "nothing-like-this")
 
 
+def _with_name_length(queryset):  # type: ignore[no-untyped-def]
+    from django.db.models.functions import Length, Lower
+
+    return queryset.annotate(name_length=Length("name"), lower_uscc=Lower("uscc"))
+
+
+def test_row_get_sets_a_shapes_annotations_like_annotate() -> None:
+    from g60.core.rows import row_get
+    from g60.registry.models import Enterprise
+    from tests.registry.factories import EnterpriseFactory
+
+    kept = EnterpriseFactory(name="苏州华芯链科技有限公司")
+    expected = _with_name_length(Enterprise.objects.select_related("city")).get(pk=kept.pk)
+    found = row_get(Enterprise, "uscc", kept.uscc, related=("city",), shape=_with_name_length)
+    assert (
+        (found.name_length, found.lower_uscc) == (expected.name_length, expected.lower_uscc) == (11, kept.uscc.lower())
+    )
+    assert found.city.name_zh == "苏州市" and found.name == kept.name  # the row and its related object as before
+    # The shape is part of the statement's identity: the same look-up without it has no annotation.
+    assert not hasattr(row_get(Enterprise, "uscc", kept.uscc, related=("city",)), "name_length")
+
+
 def test_row_values_lists_one_column_in_the_models_order() -> None:
     import datetime as dt
 

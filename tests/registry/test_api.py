@@ -81,3 +81,27 @@ def test_a_page_of_twenty_costs_the_queries_of_a_page_of_one(q: str) -> None:
     page_queries, page = get("/register/", "20")
     assert page.count("张*明") == 20 and "芯链19号" in page.replace("<mark>", "").replace("</mark>", "")
     assert page_queries <= one + 2  # the page's own (session, messages), never one per row
+
+
+def test_the_detail_lists_former_names_latest_first_in_one_statement_on_postgresql() -> None:
+    import datetime as dt
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from g60.registry.models import EnterpriseFormerName
+
+    enterprise = EnterpriseFactory(name="苏州三名科技有限公司")
+    for name, until in [("苏州一名科技有限公司", dt.date(2015, 1, 1)), ("苏州二名科技有限公司", dt.date(2020, 6, 30))]:
+        EnterpriseFormerName.objects.create(enterprise=enterprise, name=name, used_until=until)
+    plain = EnterpriseFactory()
+    client = Client()
+    client.get(f"/api/v1/enterprises/{plain.uscc}")  # the statement is compiled once, before the count
+    with CaptureQueriesContext(connection) as queries:
+        detail = client.get(f"/api/v1/enterprises/{enterprise.uscc}").json()
+    # Read now: the next request empties the connection's query log (reset_queries).
+    register_reads = [q["sql"] for q in queries.captured_queries if "registry_enterprise" in q["sql"]]
+    assert len(register_reads) == (1 if connection.vendor == "postgresql" else 2)
+    assert detail["name"] == "苏州三名科技有限公司"
+    assert detail["former_names"] == ["苏州二名科技有限公司", "苏州一名科技有限公司"]
+    assert client.get(f"/api/v1/enterprises/{plain.uscc}").json()["former_names"] == []

@@ -19,7 +19,7 @@ city, 0.32 → 0.04 ms for its former names (SQLite, a million rows).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, TypeVar
@@ -151,6 +151,7 @@ class _RowQuery:
     end: int = 0
     names: tuple[str, ...] = ()
     populators: tuple[Any, ...] = ()
+    annotations: tuple[tuple[str, int], ...] = ()  # (attribute, position in the row) of the query's annotations
 
     def run(self, value: Any, alias: str) -> list[Any]:
         """The rows for `value`, converted as the ORM converts them."""
@@ -177,10 +178,13 @@ def _compiled(queryset: models.QuerySet[Any], alias: str, field: Any, standin: A
     return _RowQuery(sql, tuple(params), slots[0], field, compiler, converters)
 
 
+Shape = Callable[[models.QuerySet[Any]], models.QuerySet[Any]]
+
+
 @lru_cache(maxsize=64)
 def _row_query(
     model: type[models.Model], alias: str, key: str, related: tuple[str, ...], where: tuple[tuple[str, Any], ...],
-    lock: bool,
+    lock: bool, shape: Shape | None = None,
 ) -> _RowQuery:  # fmt: skip
     from django.db.models.query import get_related_populators
 
@@ -188,6 +192,8 @@ def _row_query(
     queryset = model._default_manager.using(alias).select_related(*related).filter(**dict(where))
     if lock:
         queryset = queryset.select_for_update(of=("self",))
+    if shape is not None:
+        queryset = shape(queryset)
     compiled = _compiled(queryset.filter(**{key: standin}), alias, field, standin)
     klass_info, select = compiled.compiler.klass_info, compiled.compiler.select
     start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
@@ -199,6 +205,7 @@ def _row_query(
         # Django 5.2's signature (the stubs already describe 6.0's, which adds a fetch mode). The populators only
         # read what they were built with, so one set serves every row.
         populators=tuple(get_related_populators(klass_info, select, alias)),  # type: ignore[call-arg]
+        annotations=tuple(compiled.compiler.annotation_col_map.items()),
     )
 
 
@@ -213,6 +220,8 @@ def _one_row(model: type[M], alias: str, query: _RowQuery, value: Any) -> M:
     instance = model.from_db(alias, query.names, row[query.start : query.end])
     for populator in query.populators:
         populator.populate(row, instance)
+    for name, position in query.annotations:
+        setattr(instance, name, row[position])
     return instance
 
 
@@ -228,14 +237,22 @@ def row_lock(model: type[M], pk: Any, *, related: Sequence[str] = ()) -> M:
 
 
 def row_get(
-    model: type[M], key: str, value: Any, *, related: Sequence[str] = (), where: Sequence[tuple[str, Any]] = ()
+    model: type[M],
+    key: str,
+    value: Any,
+    *,
+    related: Sequence[str] = (),
+    where: Sequence[tuple[str, Any]] = (),
+    shape: Shape | None = None,
 ) -> M:
     """`model.objects.select_related(*related).filter(**dict(where)).get(**{key: value})` with the SQL built once
     (per model, key, related objects and `where`, whose values are constants: not for values that vary, each
     set of them is compiled and cached). For the hottest look-ups by a unique key, such as the register's detail
-    through the API. Raises `model.DoesNotExist` like get()."""
+    through the API. `shape`, a module-level function (it is part of the cache's key), may add annotations to
+    the queryset; each becomes an attribute of the object, as with annotate(). Raises `model.DoesNotExist` like
+    get()."""
     alias = router.db_for_read(model)
-    return _one_row(model, alias, _row_query(model, alias, key, tuple(related), tuple(where), False), value)
+    return _one_row(model, alias, _row_query(model, alias, key, tuple(related), tuple(where), False, shape), value)
 
 
 @lru_cache(maxsize=64)

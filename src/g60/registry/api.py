@@ -11,12 +11,11 @@ from pydantic import BaseModel
 
 from g60.api.auth import TokenAuth
 from g60.registry.selectors import (
-    enterprise_former_names,
-    enterprise_get,
     enterprise_page,
     enterprise_personal_id,
     enterprise_public_facts,
     enterprise_query_parse,
+    enterprise_with_former_names,
 )
 
 router = Router(tags=["enterprises"])
@@ -82,8 +81,8 @@ def enterprise_list(request: HttpRequest) -> dict[str, Any]:
 
 @router.get("/{uscc}", response=EnterpriseDetailOut, auth=public_or_token, summary="One enterprise by its USCC")
 def enterprise_detail(request: HttpRequest, uscc: str) -> dict[str, Any]:
-    enterprise = enterprise_get(uscc)
+    enterprise, former_names = enterprise_with_former_names(uscc)
     facts = enterprise_public_facts(enterprise, request.user)
-    facts["former_names"] = enterprise_former_names(enterprise)
+    facts["former_names"] = former_names
     facts["legal_representative_id_number"] = enterprise_personal_id(enterprise, request.user)
     return facts
