@@ -16,7 +16,7 @@ from django.utils import timezone
 from g60.audit.chain import chain_text, stored_event_hash
 from g60.audit.models import AuditEvent, AuditHead
 from g60.core.request_context import current_request_id
-from g60.core.rows import row_insert, row_inserted, rows_insert_statement
+from g60.core.rows import insert_fields, row_insert, row_inserted, rows_insert_statement
 
 
 class AuditOutsideTransaction(RuntimeError):
@@ -189,7 +189,7 @@ def _one_event_sql(alias: str) -> tuple[str, tuple[models.Field[Any, Any], ...]]
     conn = connections[alias]
     quote = conn.ops.quote_name
     meta = AuditEvent._meta
-    fields = tuple(f for f in meta.local_concrete_fields if f is not meta.auto_field)
+    fields = insert_fields(AuditEvent)
     computed = {
         "seq": "head.seq",
         "prev_hash": "head.prev",
@@ -222,7 +222,7 @@ def _append_one_postgres(event: AuditEvent) -> bool:
     sql, fields = _one_event_sql(alias)
     conn = connections[alias]
     params = [f.get_db_prep_save(f.pre_save(event, True), conn) for f in fields]
-    with connection.cursor() as cursor:
+    with conn.cursor() as cursor:
         cursor.execute(sql, [*params, *_hash_pieces(event)])
         row = cursor.fetchone()
     if row is None:

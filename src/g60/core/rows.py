@@ -36,6 +36,13 @@ def _column(field: Any) -> str:
     return column
 
 
+def insert_fields(model: type[models.Model]) -> tuple[models.Field[Any, Any], ...]:
+    """The fields a new row of `model` is inserted with: its own concrete columns but the automatic key and
+    generated columns, in the model's order."""
+    meta = model._meta
+    return tuple(f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated)
+
+
 @lru_cache(maxsize=128)
 def _insert_sql(
     model: type[models.Model], alias: str, returning: bool, rows: int = 1
@@ -43,7 +50,7 @@ def _insert_sql(
     connection = connections[alias]
     quote = connection.ops.quote_name
     meta = model._meta
-    fields = tuple(f for f in meta.local_concrete_fields if f is not meta.auto_field and not f.generated)
+    fields = insert_fields(model)
     columns = ", ".join(quote(_column(f)) for f in fields)
     placeholders = ", ".join([f"({', '.join(['%s'] * len(fields))})"] * rows)
     # Only names from the model's metadata are interpolated; every value is a parameter.

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from g60.accounts.permissions import Action, can
 from g60.core.query_plans import custom_plans
-from g60.core.rows import row_get, row_values
+from g60.core.rows import Shape, row_get, row_values
 from g60.registry.constants import EnterpriseStatus
 from g60.registry.identifiers import USCC_CHARSET, mask_resident_id
 from g60.registry.industry import SECTION_BY_LETTER
@@ -426,12 +426,13 @@ def enterprise_names_containing(*, city_code: str, texts: list[str], limit: int 
         return list(queryset.values_list("name", flat=True))
 
 
-def enterprise_get(uscc: str, *, include_archived: bool = False) -> Enterprise:
-    """One enterprise (and its city) by its USCC; 404 when unknown (or archived, for the public register)."""
+def enterprise_get(uscc: str, *, include_archived: bool = False, shape: Shape | None = None) -> Enterprise:
+    """One enterprise (and its city) by its USCC; 404 when unknown (or archived, for the public register).
+    `shape` adds annotations to the one statement (core.rows.row_get)."""
     # The register's hottest read (the API's detail): its SQL is built once (g60.core.rows).
     where = () if include_archived else (("archived", False),)
     try:
-        return row_get(Enterprise, "uscc", uscc.strip().upper(), related=("city",), where=where)
+        return row_get(Enterprise, "uscc", uscc.strip().upper(), related=("city",), where=where, shape=shape)
     except Enterprise.DoesNotExist:
         raise Http404(uscc) from None
 
@@ -458,13 +459,7 @@ def enterprise_with_former_names(uscc: str) -> tuple[Enterprise, list[str]]:
     if connection.vendor != "postgresql":
         enterprise = enterprise_get(uscc)
         return enterprise, enterprise_former_names(enterprise)
-    try:
-        enterprise = row_get(
-            Enterprise, "uscc", uscc.strip().upper(), related=("city",), where=(("archived", False),),
-            shape=_with_former_names,
-        )  # fmt: skip
-    except Enterprise.DoesNotExist:
-        raise Http404(uscc) from None
+    enterprise = enterprise_get(uscc, shape=_with_former_names)
     return enterprise, list(enterprise.former_names_array)  # type: ignore[attr-defined]
 
 
