@@ -42,6 +42,13 @@ def test_full_text_index_follows_writes() -> None:
                 "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["registry_enterprise_search_text_by_id"]
             )
             assert cursor.fetchone()[0].split(" USING ")[1] == "btree (id) INCLUDE (search_text) WHERE (NOT archived)"
+            # And each city's, with the status (registry/0011).
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["registry_enterprise_search_text_by_city"]
+            )
+            assert cursor.fetchone()[0].split(" USING ")[1] == (
+                "btree (city_id, id) INCLUDE (status, search_text) WHERE (NOT archived)"
+            )
     # And the index answers for a row written after the migrations.
     enterprise = EnterpriseFactory(name="苏州纵横星链科技有限公司")
     assert list(enterprise_search(EnterpriseQuery(q="横星"))) == [enterprise]

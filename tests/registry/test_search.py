@@ -28,6 +28,7 @@ def fresh_first_id(monkeypatch: pytest.MonkeyPatch) -> None:
     from g60.registry import selectors
 
     monkeypatch.setattr(selectors, "_first_id", (0.0, None))
+    monkeypatch.setattr(selectors, "_city_shares", (0.0, {}))
 
 
 @pytest.fixture
@@ -214,9 +215,43 @@ def test_dense_and_sparse_matches_give_the_same_pages_whichever_plan(
     assert page(q="鼎", offset="12") == (sparse[12:14], 12, True)
     assert page(q="独一无二") == (["苏州独一无二有限公司"], 1, False)
     assert page(q="贸易", city="320500") == (sparse[:4], 12, True)
-    # In one city, PostgreSQL counts through the GIN index holding the city, however dense the matches.
+    # In one city without statistics (the test's rows are not analysed), PostgreSQL counts through the GIN index.
     assert page(q="芯", city="320500") == (dense[:4], 12, True)
     assert page(q="芯", city="330400") == ([], 0, False)
+
+
+@pytest.mark.parametrize("analysed", [False, True])
+def test_a_text_in_one_city_is_counted_the_same_whichever_way(monkeypatch: pytest.MonkeyPatch, analysed: bool) -> None:
+    """PostgreSQL counts a text in one city by reading the city's rows in order when the text is common there
+    (the share the first page's probe saw, against the city's share in the statistics ANALYZE keeps), else
+    through the GIN index holding the city; without statistics it takes the GIN index. Same answers either way."""
+    from django.test.utils import CaptureQueriesContext
+
+    from g60.registry import selectors
+
+    monkeypatch.setattr(selectors, "COUNT_CAP", 12)
+    suzhou = [f"苏州芯{i}科技有限公司" if i % 2 else f"苏州鼎{i}贸易有限公司" for i in range(30)]
+    for i, name in enumerate(suzhou):
+        EnterpriseFactory(name=name, city_id="320500")
+        EnterpriseFactory(name=f"嘉兴星{i}科技有限公司", city_id="330400")
+    if analysed:
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE registry_enterprise")  # inside the test's transaction, rolled back with it
+    expected = [n for n in suzhou if "科技" in n]  # 15 of Suzhou's 30, in register order
+
+    def page(**params: str) -> tuple[list[str], int, bool]:
+        items, count, capped = enterprise_page(enterprise_query_parse({**params, "limit": "4"}))
+        return [e.name for e in items], count, capped
+
+    with CaptureQueriesContext(connection) as queries:
+        assert page(q="科技", city="320500") == (expected[:4], 12, True)
+    assert page(q="科技", city="320500", offset="4") == (expected[4:8], 12, True)
+    assert page(q="科技", city="320500", status="suspended") == ([], 0, False)
+    assert page(q="贸易", city="330400") == ([], 0, False)
+    if connection.vendor == "postgresql":
+        (count,) = [q["sql"] for q in queries.captured_queries if "COUNT(" in q["sql"]]
+        # Read in order (the phrase as LIKE alone) with statistics; through the GIN index (@@) without them.
+        assert ("@@" in count) is not analysed
 
 
 @pytest.mark.parametrize("stale", [-1_000_000, -3, 0, 4, 7, 1_000_000])
