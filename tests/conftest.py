@@ -24,6 +24,15 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def cities_copy_forgotten() -> None:
+    """The process's copy of the cities (regions.selectors.cities_by_code) is read again in each test: a test may
+    change a city with a bulk update (no signal) inside its transaction, rolled back after it."""
+    from g60.regions.selectors import cities_forget
+
+    cities_forget()
+
+
+@pytest.fixture(autouse=True)
 def reference_data(request: pytest.FixtureRequest) -> None:
     """Transactional tests (live server, autocommit) flush every table after they run, the migrated reference
     data included; load the nine cities again for them, from the same data file the migration reads."""

@@ -48,3 +48,23 @@ def test_the_migration_renames_an_authority_loaded_with_the_old_name() -> None:
     songjiang = City.objects.get(pk="310117")
     assert songjiang.authority_zh == "上海市松江区市场监督管理局"
     assert songjiang.authority_en == "Songjiang District Administration for Market Regulation, Shanghai"
+
+
+def test_the_process_copy_of_the_cities_follows_a_saved_change() -> None:
+    """regions.selectors.cities_by_code: the nine, read once; a city saved (the admin) or deleted drops the copy."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from g60.regions.selectors import cities_by_code
+
+    assert sorted(cities_by_code()) == sorted(City.objects.values_list("code", flat=True))
+    with CaptureQueriesContext(connection) as queries:
+        jiaxing = cities_by_code()["330400"]
+    assert len(queries) == 0  # the copy answered
+    renamed = City.objects.get(pk="330400")
+    renamed.authority_en = "Jiaxing Administration for Market Regulation (renamed)"
+    renamed.save()
+    assert cities_by_code()["330400"].authority_en.endswith("(renamed)")
+    assert jiaxing.authority_en != renamed.authority_en  # the old copy was not changed in place
+    City.objects.get(pk="341800").delete()
+    assert "341800" not in cities_by_code()

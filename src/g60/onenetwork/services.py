@@ -48,6 +48,7 @@ from g60.onenetwork.notifications import notify_applicant
 from g60.onenetwork.transitions import EDITABLE_STATES, TRANSITIONS, Party, Transition, TransitionNotAllowed
 from g60.onenetwork.workdays import add_working_days
 from g60.regions.models import City
+from g60.regions.selectors import cities_by_code
 from g60.registry.constants import EnterpriseType
 from g60.registry.identifiers import resident_id_error, uscc_error
 from g60.registry.industry import industry_class_error
@@ -119,10 +120,13 @@ def event_record(
 
 
 def _cities(values: Mapping[str, Any]) -> dict[str, City]:
-    """The cities named by code in `values` (domicile and window), read in one query."""
+    """The cities named by code in `values` (domicile and window), from the process's copy of the nine."""
     given = [values.get(field) for field in ("domicile_city", "window_city")]
     codes = {str(code) for code in given if code not in (None, "") and not isinstance(code, City)}
-    return City.objects.in_bulk(list(codes)) if codes else {}
+    if not codes:
+        return {}
+    cities = cities_by_code()
+    return {code: cities[code] for code in codes if code in cities}
 
 
 def _clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
