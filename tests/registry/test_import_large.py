@@ -70,11 +70,12 @@ def test_the_indexes_are_set_aside_during_the_load_and_built_again(tmp_path: Pat
     before, uniques, keys = plain_indexes(), unique_indexes(), foreign_keys()
     definitions = index_definitions()
     # PostgreSQL also has the search text in id order, and in each city in id order (partial, covering:
-    # registry/0010 and 0011).
+    # registry/0010 and 0011), the public register's USCCs (partial: 0012) and the GIN index of the names.
     search_btrees = SEARCH_BTREES | (
         {
             "registry_enterprise_search_text_by_id",
             "registry_enterprise_search_text_by_city",
+            "registry_enterprise_uscc_public",
             "registry_enterprise_search_city_gin",
         }
         if connection.vendor != "sqlite"

@@ -49,6 +49,9 @@ def test_full_text_index_follows_writes() -> None:
             assert cursor.fetchone()[0].split(" USING ")[1] == (
                 "btree (city_id, id) INCLUDE (status, search_text) WHERE (NOT archived)"
             )
+            # And the public register's USCCs, for counting a prefix index-only (registry/0012).
+            cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = %s", ["registry_enterprise_uscc_public"])
+            assert cursor.fetchone()[0].split(" USING ")[1] == "btree (uscc) WHERE (NOT archived)"
     # And the index answers for a row written after the migrations.
     enterprise = EnterpriseFactory(name="苏州纵横星链科技有限公司")
     assert list(enterprise_search(EnterpriseQuery(q="横星"))) == [enterprise]
