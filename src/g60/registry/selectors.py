@@ -9,7 +9,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -30,6 +29,12 @@ from g60.registry.search_text import cjk_phrase, fts5_query_any, tsquery_any
 
 if TYPE_CHECKING:
     from g60.accounts.permissions import AnyUser
+
+if TYPE_CHECKING or connection.vendor == "postgresql":
+    # With the module, not at the first detail lookup: a gunicorn worker's first detail paid the import (10-48
+    # ms) and the clients queued behind it. Not on SQLite, where it would load psycopg for nothing (≈ 9 MB, of
+    # the import command's 300 MB budget too).
+    from django.contrib.postgres.expressions import ArraySubquery
 
 MAX_LIMIT = 100
 # Counting every match of a one-character query in millions of rows costs more than the page itself; counts stop
