@@ -23,12 +23,13 @@ def names(**params: str) -> list[str]:
 
 
 @pytest.fixture(autouse=True)
-def fresh_first_id(monkeypatch: pytest.MonkeyPatch) -> None:
-    # The PostgreSQL search caches the register's first id per process; each test has its own rows.
+def fresh_first_id() -> None:
+    # The PostgreSQL search keeps the register's first id and the cities' shares per process; each test has its
+    # own rows.
     from g60.registry import selectors
 
-    monkeypatch.setattr(selectors, "_first_id", (0.0, None))
-    monkeypatch.setattr(selectors, "_city_shares", (0.0, {}))
+    selectors.FIRST_ID.forget()
+    selectors.CITY_SHARES.forget()
 
 
 @pytest.fixture
@@ -258,8 +259,6 @@ def test_a_text_in_one_city_is_counted_the_same_whichever_way(monkeypatch: pytes
 def test_a_stale_cached_first_id_changes_no_answer(monkeypatch: pytest.MonkeyPatch, stale: int) -> None:
     """The first id is cached for a minute (PostgreSQL): rows deleted since (a smaller cached id) or a register
     emptied and refilled with a restarted sequence (a larger one) may slow a search, never change its answer."""
-    import time
-
     from g60.registry import selectors
 
     monkeypatch.setattr(selectors, "PROBE_ROWS", 6)
@@ -267,7 +266,7 @@ def test_a_stale_cached_first_id_changes_no_answer(monkeypatch: pytest.MonkeyPat
     first = EnterpriseFactory(name=names[0])
     for name in names[1:]:
         EnterpriseFactory(name=name)
-    monkeypatch.setattr(selectors, "_first_id", (time.monotonic(), first.pk + stale))
+    selectors.FIRST_ID.put(first.pk + stale)
     items, count, capped = enterprise_page(enterprise_query_parse({"q": "芯", "limit": "4"}))
     assert ([e.name for e in items], count, capped) == (names[:4], 10, False)
     items, count, capped = enterprise_page(enterprise_query_parse({"q": "芯", "limit": "4", "offset": "8"}))

@@ -4,7 +4,6 @@ pages, the API and the export, and what each kind of user may see of an enterpri
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -18,6 +17,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from g60.accounts.permissions import Action, can
+from g60.core.process_copy import ProcessCopy
 from g60.core.query_plans import custom_plans
 from g60.core.rows import Shape, row_get, row_values
 from g60.regions.selectors import cities_by_code
@@ -319,42 +319,29 @@ DENSE_SHARE = 0.015
 CITY_DENSE_SHARE = 0.03
 
 
+def _read_first_id() -> int | None:
+    return Enterprise.objects.order_by("id").values_list("id", flat=True).first()
+
+
 # The register's first id, per process. A stale value is never wrong, only slower: ids only grow, so if the first
 # rows were deleted since, the probe window holds fewer rows and a sparse search falls back to the GIN index.
-_first_id: tuple[float, int | None] = (0.0, None)
-FIRST_ID_SECONDS = 60.0
+FIRST_ID = ProcessCopy(_read_first_id, usable=lambda first_id: first_id is not None)
 
 
-def _register_first_id() -> int | None:
-    global _first_id
-    read_at, first_id = _first_id
-    now = time.monotonic()
-    if first_id is None or now - read_at > FIRST_ID_SECONDS:
-        first_id = Enterprise.objects.order_by("id").values_list("id", flat=True).first()
-        _first_id = (now, first_id)
-    return first_id
+def _read_city_shares() -> dict[str, float]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats "
+            "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'city_id'",
+            [Enterprise._meta.db_table],
+        )
+        row = cursor.fetchone()
+    return dict(zip(row[0], row[1], strict=True)) if row and row[0] else {}
 
 
 # Each city's share of the register from PostgreSQL's statistics (pg_stats, kept by ANALYZE), per process: only
 # the choice between two ways of counting depends on it, so an old or missing value never changes an answer.
-_city_shares: tuple[float, dict[str, float]] = (0.0, {})
-
-
-def _city_share(code: str) -> float | None:
-    global _city_shares
-    read_at, shares = _city_shares
-    now = time.monotonic()
-    if not read_at or now - read_at > FIRST_ID_SECONDS:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT most_common_vals::text::text[], most_common_freqs FROM pg_stats "
-                "WHERE schemaname = current_schema() AND tablename = %s AND attname = 'city_id'",
-                [Enterprise._meta.db_table],
-            )
-            row = cursor.fetchone()
-        shares = dict(zip(row[0], row[1], strict=True)) if row and row[0] else {}
-        _city_shares = (now, shares)
-    return shares.get(code)
+CITY_SHARES = ProcessCopy(_read_city_shares)
 
 
 def _dense(query: EnterpriseQuery, share: float | None) -> bool:
@@ -364,7 +351,7 @@ def _dense(query: EnterpriseQuery, share: float | None) -> bool:
         return False
     if not query.city:
         return share >= DENSE_SHARE
-    city_share = _city_share(query.city)
+    city_share = CITY_SHARES.get().get(query.city)
     return city_share is not None and city_share > 0 and share / city_share >= CITY_DENSE_SHARE
 
 
@@ -384,7 +371,7 @@ def _postgres_page(
     the GIN index answers.
     """
     need = query.offset + query.limit
-    first_id = _register_first_id()
+    first_id = FIRST_ID.get()
     if first_id is not None:
         # A range of PROBE_ROWS ids holds at most PROBE_ROWS rows; finding the PROBE_ROWS-th row itself (an
         # OFFSET on the primary key) took 4 ms of every search on a million rows.
