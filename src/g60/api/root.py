@@ -2,13 +2,20 @@
 
 from typing import Any
 
+from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core import validators
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django_stubs_ext import StrPromise
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
 
 from g60.accounts.api import router as accounts_router
 from g60.onenetwork.api import applications_router, licences_router
@@ -17,12 +24,25 @@ from g60.regions.api import router as regions_router
 from g60.registry.api import router as registry_router
 from g60.signing.api import router as signing_router
 
+
+class ObjectParser(Parser):
+    """A request body is a JSON object. ninja's Schema reads any other value (a list, a number, a string, null) as
+    an object without attributes, so `[1]` was accepted as an empty draft (201) and `5` as an empty reason."""
+
+    def parse_body(self, request: HttpRequest) -> dict[str, Any]:
+        data = super().parse_body(request)
+        if not isinstance(data, dict):
+            raise TypeError("the request body is not a JSON object")  # ninja answers 400 (on_http_error)
+        return data
+
+
 api = NinjaAPI(
     title="G60 Valley Platform API",
     version="1",
     description="The API of the G60 Science & Technology Innovation Valley platform, for the nine cities' systems.",
     urls_namespace="api",
     docs_url="/docs",
+    parser=ObjectParser(),
 )
 
 
@@ -54,12 +74,49 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
     return api.create_response(request, {"detail": _("Invalid input."), "errors": errors}, status=422)
 
 
+# Pydantic's messages are English only. Each error type the API's schemas raise gets Django's message for the same
+# rule (already translated in Django's catalogue) or ours, so a 422 speaks the caller's language like the services'
+# errors do; any other type says "Enter a valid value." rather than English.
+_SCHEMA_MESSAGES: dict[str, str | StrPromise] = {
+    "missing": forms.Field.default_error_messages["required"],
+    "string_type": gettext_lazy("Enter text (a JSON string)."),
+    "null_characters": validators.ProhibitNullCharactersValidator.message,
+    "surrogates": gettext_lazy("Contains an unpaired UTF-16 surrogate code point, which is not a character."),
+    "string_unicode": gettext_lazy("Contains an unpaired UTF-16 surrogate code point, which is not a character."),
+    "decimal_parsing": forms.DecimalField.default_error_messages["invalid"],
+    "decimal_type": forms.DecimalField.default_error_messages["invalid"],
+    "finite_number": forms.DecimalField.default_error_messages["invalid"],
+    "int_parsing": forms.IntegerField.default_error_messages["invalid"],
+    "int_type": forms.IntegerField.default_error_messages["invalid"],
+    "list_type": forms.MultipleChoiceField.default_error_messages["invalid_list"],
+    "uuid_parsing": forms.UUIDField.default_error_messages["invalid"],
+    "uuid_type": forms.UUIDField.default_error_messages["invalid"],
+}
+# Where the error's location starts with the parameter's source, and the body's parameter name (every operation
+# names it `payload`): neither is a field the caller sent.
+_SOURCES = frozenset({"body", "query", "path", "form", "file", "header", "cookie"})
+
+
+def _schema_message(error: Any) -> str:
+    kind, context = error.get("type", ""), error.get("ctx", {})
+    # ninja drops the input from the errors, so these say the rule without the value given.
+    if kind == "string_too_long":
+        return _("Ensure this value has at most %(limit_value)d characters.") % {"limit_value": context["max_length"]}
+    if kind == "literal_error":  # expected: "'a', 'b' or 'c'"
+        return _("One of: %(choices)s.") % {"choices": context["expected"].replace(" or ", ", ")}
+    return str(_SCHEMA_MESSAGES.get(kind, validators.RegexValidator.message))
+
+
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        loc = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path", "payload")]
-        errors.setdefault(".".join(loc) or "__all__", []).append(str(error.get("msg", "")))
+        loc = [str(part) for part in error.get("loc", ())]
+        if loc[:1] and loc[0] in _SOURCES:
+            loc = loc[1:]
+        if loc[:1] == ["payload"]:
+            loc = loc[1:]
+        errors.setdefault(".".join(loc) or "__all__", []).append(_schema_message(error))
     return api.create_response(request, {"detail": _("Invalid input."), "errors": errors}, status=422)
 
 
@@ -81,3 +138,29 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 @api.exception_handler(TransitionNotAllowed)
 def on_transition_not_allowed(request: HttpRequest, exc: TransitionNotAllowed) -> HttpResponse:
     return api.create_response(request, {"detail": exc.message, "code": exc.code, "state": exc.state}, status=409)
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    """ninja's own refusals, in English there: a body it cannot parse (400) and a session call without its CSRF
+    token (403)."""
+    messages = {
+        400: _("The request body must be a JSON object."),
+        403: _("CSRF verification failed: send the CSRF token with the session's request, or use a bearer token."),
+    }
+    own = type(exc) is HttpError  # not a subclass (throttling) that says more itself
+    detail = messages.get(exc.status_code) if own else None
+    return api.create_response(request, {"detail": detail or str(exc)}, status=exc.status_code)
+
+
+# Django answers these with its HTML 400 page; an API caller gets JSON that says what is wrong with the body.
+@api.exception_handler(RequestDataTooBig)
+def on_body_too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    detail = _("The request body is larger than the %(limit)d bytes accepted.") % {"limit": limit}
+    return api.create_response(request, {"detail": detail}, status=413)
+
+
+@api.exception_handler(MultiPartParserError)
+def on_bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return api.create_response(request, {"detail": _("The request body is not valid multipart/form-data.")}, status=400)

@@ -7,15 +7,16 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import File, Form, Router, Schema
+from ninja import Field, File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
 
 from g60.accounts.models import User
 from g60.api.auth import token_or_session
+from g60.api.schemas import Text
 from g60.onenetwork import licensing, selectors, services
 from g60.onenetwork.constants import DOCUMENT_MAX_BYTES
 from g60.onenetwork.idempotency import HEADER, idempotent_call
@@ -29,26 +30,26 @@ licences_router = Router(tags=["licences"])
 
 
 class ShareholderIn(Schema):
-    name: str
-    kind: str
-    id_number: str
+    name: Text
+    kind: Text
+    id_number: Text
     share_percent: Decimal
 
 
 class ApplicationWriteIn(Schema):
     """Every field is optional on a draft; submit checks that the application is complete."""
 
-    name: str | None = None
-    name_en: str | None = None
-    domicile_city: str | None = None
-    window_city: str | None = None
-    form: str | None = None
+    name: Text | None = None
+    name_en: Text | None = None
+    domicile_city: Text | None = None
+    window_city: Text | None = None
+    form: Text | None = None
     registered_capital_wan: Decimal | None = None
-    legal_representative: str | None = None
-    legal_representative_id_number: str | None = None
-    address: str | None = None
-    industry_code: str | None = None
-    business_scope: str | None = None
+    legal_representative: Text | None = None
+    legal_representative_id_number: Text | None = None
+    address: Text | None = None
+    industry_code: Text | None = None
+    business_scope: Text | None = None
     shareholders: list[ShareholderIn] | None = None
 
 
@@ -115,14 +116,16 @@ class ApplicationOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: str = ""
+    reason: Text = ""
 
 
 class NameCheckIn(Schema):
-    name: str
-    form: str = "company"
-    domicile_city: str | None = None
-    industry_code: str = ""
+    # At most the column's length: the comparison with registered names takes every substring of the trade name,
+    # and a name of 100,000 characters kept a worker busy for minutes.
+    name: Text = Field(max_length=Application._meta.get_field("name").max_length)
+    form: Text = "company"
+    domicile_city: Text | None = None
+    industry_code: Text = ""
 
 
 class NameIssueOut(Schema):
@@ -271,7 +274,9 @@ def application_create(request: HttpRequest, payload: ApplicationWriteIn) -> Sta
 @applications_router.get(
     "", response=list[ApplicationOut], auth=token_or_session, summary="Applications the caller may see"
 )
-def application_list(request: HttpRequest, queue: str = "") -> list[dict[str, Any]]:
+def application_list(
+    request: HttpRequest, queue: Literal["", "mine", "acceptance", "examination"] = ""
+) -> list[dict[str, Any]]:
     """`queue`: "mine", "acceptance" (clerk: window city), "examination" (examiner: domicile city) or empty
     for everything the caller may see."""
     user = _user(request)
@@ -289,11 +294,16 @@ def application_list(request: HttpRequest, queue: str = "") -> list[dict[str, An
     "/name-check", response=NameCheckOut, auth=token_or_session, summary="Check a proposed company name"
 )
 def application_name_check(request: HttpRequest, payload: NameCheckIn) -> dict[str, Any]:
+    # The city, legal form and industry class by a draft's rules (422 naming the field): an unknown city or form
+    # was answered 200 with "use ." (no divisions or forms allowed), and an unknown class was not compared at all.
+    given = services.draft_values_clean(
+        {"domicile_city": payload.domicile_city, "form": payload.form, "industry_code": payload.industry_code}
+    )
     check = name_check(
         name=payload.name,
-        form_type=payload.form,
-        domicile_code=payload.domicile_city or None,
-        industry_code=payload.industry_code.strip().upper(),
+        form_type=given["form"],
+        domicile_code=given["domicile_city"].code if given["domicile_city"] else None,
+        industry_code=given["industry_code"],
     )
     parts = check.parts
     return {
@@ -308,14 +318,14 @@ def application_name_check(request: HttpRequest, payload: NameCheckIn) -> dict[s
     }
 
 
-@applications_router.get("/{uuid:application_id}", response=ApplicationOut, auth=token_or_session)
+@applications_router.get("/{application_id}", response=ApplicationOut, auth=token_or_session)
 def application_detail(request: HttpRequest, application_id: uuid.UUID) -> dict[str, Any]:
     user = _user(request)
     return application_out(selectors.application_get(user=user, public_id=application_id), user=user)
 
 
 @applications_router.patch(
-    "/{uuid:application_id}", response=ApplicationOut, auth=token_or_session, summary="Change a draft"
+    "/{application_id}", response=ApplicationOut, auth=token_or_session, summary="Change a draft"
 )
 def application_update(request: HttpRequest, application_id: uuid.UUID, payload: ApplicationWriteIn) -> dict[str, Any]:
     user = _user(request)
@@ -328,7 +338,7 @@ def application_update(request: HttpRequest, application_id: uuid.UUID, payload:
 
 
 @applications_router.post(
-    "/{uuid:application_id}/documents",
+    "/{application_id}/documents",
     response={201: DocumentOut},
     auth=token_or_session,
     summary="Upload a PDF document (at most 10 MB)",
@@ -354,7 +364,7 @@ def application_document_add(
 
 
 @applications_router.post(
-    "/{uuid:application_id}/submit",
+    "/{application_id}/submit",
     response=ApplicationOut,
     auth=token_or_session,
     summary="Submit to the window city (send an Idempotency-Key header to make retries safe)",
@@ -398,37 +408,37 @@ def _transition(request: HttpRequest, application_id: uuid.UUID, step: str, reas
     return application_out(application, user=user)
 
 
-@applications_router.post("/{uuid:application_id}/accept", response=ApplicationOut, auth=token_or_session)
+@applications_router.post("/{application_id}/accept", response=ApplicationOut, auth=token_or_session)
 def application_accept(request: HttpRequest, application_id: uuid.UUID) -> dict[str, Any]:
     """Window city's clerk: accept the papers."""
     return _transition(request, application_id, "accept")
 
 
-@applications_router.post("/{uuid:application_id}/return", response=ApplicationOut, auth=token_or_session)
+@applications_router.post("/{application_id}/return", response=ApplicationOut, auth=token_or_session)
 def application_return(request: HttpRequest, application_id: uuid.UUID, payload: ReasonIn) -> dict[str, Any]:
     """Window city's clerk: return for correction (reason required)."""
     return _transition(request, application_id, "return", payload.reason)
 
 
-@applications_router.post("/{uuid:application_id}/start-examination", response=ApplicationOut, auth=token_or_session)
+@applications_router.post("/{application_id}/start-examination", response=ApplicationOut, auth=token_or_session)
 def application_start_examination(request: HttpRequest, application_id: uuid.UUID) -> dict[str, Any]:
     """Domicile city's examiner: take the application up."""
     return _transition(request, application_id, "start_examination")
 
 
-@applications_router.post("/{uuid:application_id}/approve", response=ApplicationOut, auth=token_or_session)
+@applications_router.post("/{application_id}/approve", response=ApplicationOut, auth=token_or_session)
 def application_approve(request: HttpRequest, application_id: uuid.UUID) -> dict[str, Any]:
     """Domicile city's examiner: approve; the licence is issued at once."""
     return _transition(request, application_id, "approve")
 
 
-@applications_router.post("/{uuid:application_id}/reject", response=ApplicationOut, auth=token_or_session)
+@applications_router.post("/{application_id}/reject", response=ApplicationOut, auth=token_or_session)
 def application_reject(request: HttpRequest, application_id: uuid.UUID, payload: ReasonIn) -> dict[str, Any]:
     """Domicile city's examiner: reject (reason required)."""
     return _transition(request, application_id, "reject", payload.reason)
 
 
-@applications_router.post("/{uuid:application_id}/withdraw", response=ApplicationOut, auth=token_or_session)
+@applications_router.post("/{application_id}/withdraw", response=ApplicationOut, auth=token_or_session)
 def application_withdraw(request: HttpRequest, application_id: uuid.UUID, payload: ReasonIn) -> dict[str, Any]:
     """Applicant: withdraw before a decision."""
     return _transition(request, application_id, "withdraw", payload.reason)
@@ -453,7 +463,7 @@ def licence_verify_api(request: HttpRequest, payload: LicenceVerifyIn) -> dict[s
 
 
 @licences_router.get(
-    "/{uuid:licence_id}/pdf", auth=token_or_session, summary="The PDF licence (applicant and officials concerned)"
+    "/{licence_id}/pdf", auth=token_or_session, summary="The PDF licence (applicant and officials concerned)"
 )
 def licence_pdf(request: HttpRequest, licence_id: uuid.UUID) -> HttpResponse:
     licence = selectors.licence_get(user=_user(request), public_id=licence_id)
@@ -462,7 +472,7 @@ def licence_pdf(request: HttpRequest, licence_id: uuid.UUID) -> HttpResponse:
     return response
 
 
-@licences_router.post("/{uuid:licence_id}/revoke", response=LicenceOut, auth=token_or_session)
+@licences_router.post("/{licence_id}/revoke", response=LicenceOut, auth=token_or_session)
 def licence_revoke(request: HttpRequest, licence_id: uuid.UUID, payload: ReasonIn) -> Any:
     """Examiner of the registering city: revoke (reason required)."""
     user = _user(request)
@@ -471,7 +481,7 @@ def licence_revoke(request: HttpRequest, licence_id: uuid.UUID, payload: ReasonI
     return _licence_out(licence)
 
 
-@licences_router.post("/{uuid:licence_id}/hand-over", response=LicenceOut, auth=token_or_session)
+@licences_router.post("/{licence_id}/hand-over", response=LicenceOut, auth=token_or_session)
 def licence_hand_over(request: HttpRequest, licence_id: uuid.UUID) -> Any:
     """Clerk of the window city: record the hand-over."""
     user = _user(request)

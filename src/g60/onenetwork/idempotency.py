@@ -43,6 +43,9 @@ def idempotent_call(
     key = key.strip()
     if not key or len(key) > MAX_KEY_LENGTH:
         raise ValidationError({HEADER: [_("An Idempotency-Key is 1 to 128 characters.")]})
+    if not (key.isascii() and key.isprintable()):
+        # A header's value is printable ASCII; a NUL byte in the stored key made PostgreSQL answer 500.
+        raise ValidationError({HEADER: [_("An Idempotency-Key uses printable ASCII characters only.")]})
     digest = fingerprint(operation, payload)
     with transaction.atomic():
         try:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,6 +179,16 @@ def _clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
     return clean
 
 
+_SHAREHOLDER_NAME_VALIDATORS: list[Callable[[str], object]] = [
+    *Shareholder._meta.get_field("name").validators,
+    ProhibitNullCharactersValidator(),
+]
+
+
+# For the API's name check: its city, legal form and industry class follow the same rules.
+draft_values_clean = _clean_values
+
+
 def _shareholders_clean(rows: Sequence[Mapping[str, Any]]) -> list[Shareholder]:
     """Each shareholder checked by kind (resident ID or USCC), and the shares summing to exactly 100 %."""
     errors: dict[str, list[str]] = {}
@@ -190,6 +201,13 @@ def _shareholders_clean(rows: Sequence[Mapping[str, Any]]) -> list[Shareholder]:
         number = str(row.get("id_number") or "").strip().upper()
         if not name:
             errors[f"{prefix}.name"] = [_("Enter the shareholder's name.")]
+        else:
+            # The column's length and no NUL byte (PostgreSQL refuses it): either failed the insert with a 500.
+            try:
+                for validator in _SHAREHOLDER_NAME_VALIDATORS:
+                    validator(name)
+            except ValidationError as exc:
+                errors[f"{prefix}.name"] = exc.messages
         if kind not in ShareholderKind.values:
             errors[f"{prefix}.kind"] = [_("Choose whether the shareholder is a natural person or a legal entity.")]
         elif kind == ShareholderKind.PERSON:

@@ -6,10 +6,14 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.responses import Status
 from pydantic import BaseModel
 
 from g60.api.auth import TokenAuth
+from g60.api.schemas import FieldErrorOut
+from g60.registry.identifiers import uscc_error
 from g60.registry.selectors import (
     enterprise_page,
     enterprise_personal_id,
@@ -79,8 +83,19 @@ def enterprise_list(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-@router.get("/{uscc}", response=EnterpriseDetailOut, auth=public_or_token, summary="One enterprise by its USCC")
-def enterprise_detail(request: HttpRequest, uscc: str) -> dict[str, Any]:
+# `path:` takes a slash too (a percent-encoded one arrives decoded), so that it is answered below like any other
+# code that is no USCC, not by Django's HTML 404 page.
+@router.get(
+    "/{path:uscc}",
+    response={200: EnterpriseDetailOut, 404: FieldErrorOut},
+    auth=public_or_token,
+    summary="One enterprise by its USCC (404 when unknown)",
+)
+def enterprise_detail(request: HttpRequest, uscc: str) -> Any:
+    # A string that is no USCC (length, characters, check character) names no enterprise: 404 like an unknown
+    # code, as the API promises, without a look-up, and the answer says which rule the code breaks.
+    if error := uscc_error(uscc.strip().upper()):
+        return Status(404, {"detail": _("Not found."), "errors": {"uscc": [str(error)]}})
     enterprise, former_names = enterprise_with_former_names(uscc)
     facts = enterprise_public_facts(enterprise, request.user)
     facts["former_names"] = former_names

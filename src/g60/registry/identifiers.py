@@ -31,6 +31,9 @@ _ID_WEIGHTS = [pow(2, 17 - i, 11) for i in range(17)]
 _ORG_TABLES = [{ch: value * weight for ch, value in _ORG_VALUE.items()} for weight in _ORG_WEIGHTS]
 _USCC_TABLES = [{ch: value * weight for ch, value in _USCC_VALUE.items()} for weight in _USCC_WEIGHTS]
 _ID_CHECK = "10X98765432"
+# [0-9], not str.isdigit(): that holds for other scripts' digits too (١, ２: such numbers passed) and for ², which
+# int() refuses (a 500).
+_RESIDENT_ID_CHARS = re.compile(r"[0-9]{17}[0-9X]")
 
 
 # These run for every row of an import; the callers have checked the characters already.
@@ -96,7 +99,7 @@ def uscc_build(*, authority: str, kind: str, division: str, org_body: str) -> st
 
 def resident_id_error(number: str, *, today: dt.date | None = None) -> StrPromise | None:
     """Why `number` is not a valid 18-character resident identity number (GB 11643), or None."""
-    if len(number) != 18 or not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if _RESIDENT_ID_CHARS.fullmatch(number) is None:
         return _("A resident identity number has 17 digits and a check character (a digit or X).")
     try:
         born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))

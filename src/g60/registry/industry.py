@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
 # Section letter A-T and the four-digit class code, e.g. C3973, I6513.
-INDUSTRY_CLASS_PATTERN = re.compile(r"^[A-T]\d{4}$")
+# [0-9], not \d: \d matches any script's digits, and C３９７３ passed as a class code.
+INDUSTRY_CLASS_PATTERN = re.compile(r"^[A-T][0-9]{4}$")
 
 
 @dataclass(frozen=True)
