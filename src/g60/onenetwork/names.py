@@ -380,7 +380,9 @@ def name_check(
     result.issues += list(_content_issues(normalised))
     result.issues += list(_structure_issues(parts, form_type=form_type, domicile_code=domicile_code))
     result.issues += list(_industry_class_issues(parts, industry_code))
-    if domicile_code:
+    # A NUL byte, refused above with every character outside standard Chinese, cannot be compared with the
+    # register on PostgreSQL (the live check answered 500).
+    if domicile_code and "\x00" not in normalised:
         result.issues += list(
             _conflict_issues(
                 parts, domicile_code=domicile_code, exclude_application_id=exclude_application_id, similar=similar

@@ -37,7 +37,7 @@ def token_from_input(text: str) -> str:
     if text.startswith("{"):
         try:
             record = json.loads(text)
-        except ValueError:
+        except (ValueError, RecursionError):  # deep nesting ([[[…) exhausts the parser's stack: not a record
             return text
         if isinstance(record, dict) and isinstance(record.get("token"), str):
             return record["token"].strip()

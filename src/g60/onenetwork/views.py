@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -24,6 +25,7 @@ from g60.onenetwork.models import Application, Document
 from g60.onenetwork.names import name_check
 from g60.onenetwork.transitions import EDITABLE_STATES, TRANSITIONS, Party, TransitionNotAllowed
 from g60.onenetwork.verification import licence_verify, verify_message
+from g60.regions.selectors import cities_by_code
 
 STEPS = [
     ("step_company", gettext_lazy("Company and name")),
@@ -119,10 +121,13 @@ def step_company(request: HttpRequest, public_id: Any) -> HttpResponse:
 
 
 def _name_result(data: Any, application: Application | None) -> Any:
+    domicile = str(data.get("domicile_city") or "")
     return name_check(
         name=str(data.get("name", "")),
         form_type=str(data.get("form") or "company"),
-        domicile_code=str(data.get("domicile_city") or "") or None,
+        # Only a city's code goes on to the register's full-text search (a NUL byte there answered 500); the
+        # form names a wrong city, and the live check then checks the name without one.
+        domicile_code=domicile if domicile in cities_by_code() else None,
         industry_code=str(data.get("industry_code", "")).strip().upper(),
         exclude_application_id=application.pk if application is not None else None,
     )
@@ -330,6 +335,16 @@ def application_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
     return render(request, "onenetwork/application_detail.html", context)
 
 
+def _reason(request: HttpRequest) -> str:
+    """The reason typed on the detail page. A reason the database cannot store (a NUL byte: PostgreSQL answered
+    500) is a ValidationError naming the field, before any service runs."""
+    form = ReasonForm(request.POST)
+    if not form.is_valid():
+        label = form.fields["reason"].label
+        raise ValidationError({"reason": [f"{label}: {error}" for error in form.errors["reason"]]})
+    return str(form.cleaned_data["reason"])
+
+
 ACTION_SERVICES: dict[str, Any] = {
     "accept": services.application_accept,
     "start_examination": services.application_start_examination,
@@ -352,9 +367,7 @@ def application_action(request: HttpRequest, public_id: Any, step: str) -> HttpR
         if step in ACTION_SERVICES:
             ACTION_SERVICES[step](acting_user=request.user, application=application)
         elif step in REASON_SERVICES:
-            REASON_SERVICES[step](
-                acting_user=request.user, application=application, reason=request.POST.get("reason", "")
-            )
+            REASON_SERVICES[step](acting_user=request.user, application=application, reason=_reason(request))
         else:
             raise Http404
     except TransitionNotAllowed as exc:
@@ -409,7 +422,12 @@ def licence_hand_over(request: HttpRequest, public_id: Any) -> HttpResponse:
         messages.error(request, _("You are not allowed to do this."))
     else:
         messages.success(request, _("Hand-over recorded."))
-    return HttpResponseRedirect(request.POST.get("next") or reverse("onenetwork:handover_list"))
+    # Back to the page the button was on, if it is one of ours: a `next` of another site was an open redirect.
+    target = request.POST.get("next", "")
+    hosts = {request.get_host()}
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts=hosts, require_https=request.is_secure()):
+        target = reverse("onenetwork:handover_list")
+    return HttpResponseRedirect(target)
 
 
 @access(Action.LICENCE_REVOKE)  # the role is checked before the method, so a GET without it answers 403
@@ -420,7 +438,7 @@ def licence_revoke(request: HttpRequest, public_id: Any) -> HttpResponse:
         licensing.licence_revoke(
             acting_user=request.user,  # type: ignore[arg-type]
             licence=licence,
-            reason=request.POST.get("reason", ""),
+            reason=_reason(request),
         )
     except ValidationError as exc:
         for field_messages in exc.message_dict.values():

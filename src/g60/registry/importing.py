@@ -32,6 +32,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -152,7 +153,8 @@ def validate_row(line: int, row: dict[str, str], city_codes: set[str]) -> tuple[
     values: dict[str, Any] = {}
 
     def fail(column: str, rule: str) -> None:
-        errors.append(RowError(line, column, row.get(column, "")[:255], rule))
+        # The value is stored in the error report: PostgreSQL refuses a NUL in text.
+        errors.append(RowError(line, column, row.get(column, "")[:255].replace("\x00", "\ufffd"), rule))
 
     uscc = row["uscc"]
     error = uscc_error(uscc)
@@ -165,6 +167,8 @@ def validate_row(line: int, row: dict[str, str], city_codes: set[str]) -> tuple[
             fail(column, _("This column must not be empty."))
         elif len(value) > limit:
             fail(column, _("At most %(limit)d characters.") % {"limit": limit})
+        elif "\x00" in value:
+            fail(column, str(ProhibitNullCharactersValidator.message))
         values[column] = value
     if row["city_code"] not in city_codes:
         fail("city_code", _("The division code of one of the nine corridor cities (GB/T 2260), e.g. 310117."))
@@ -198,6 +202,8 @@ def validate_row(line: int, row: dict[str, str], city_codes: set[str]) -> tuple[
         fail("industry_code", str(error))
     values["industry_code"] = row["industry_code"]
     values["business_scope"] = row.get("business_scope", "")
+    if "\x00" in values["business_scope"]:
+        fail("business_scope", str(ProhibitNullCharactersValidator.message))
     return (None, errors) if errors else (values, [])
 
 
@@ -276,6 +282,8 @@ def _row_checker(header: list[str], city_codes: set[str]) -> Callable[[list[str]
         except ValueError:
             return None
         scope = cells[i_scope]
+        if "\x00" in name or "\x00" in rep or "\x00" in address or "\x00" in name_en or "\x00" in scope:
+            return None  # PostgreSQL refuses a NUL in text: validate_row names the cell
         return (uscc, name, name_en, kind, status, city, established, capital, rep, industry, address, scope,
                 search_text_for(name, name_en))  # fmt: skip
 
@@ -366,6 +374,13 @@ class _Source:
                     yield reader.line_num, cells
             except UnicodeDecodeError as exc:
                 raise ImportFileError(_("The file is not UTF-8 text.")) from exc
+            except csv.Error as exc:
+                # A cell over the csv module's limit, most often a quotation mark left open that swallows the rest
+                # of the file (the job failed with a bare `Error(...)`, and a request importing in-line with 500).
+                raise ImportFileError(
+                    _("Line %(line)d: a cell is longer than %(limit)d characters (is a quotation mark left open?).")
+                    % {"line": reader.line_num, "limit": csv.field_size_limit()}
+                ) from exc
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[str]]]:
         from openpyxl import load_workbook
@@ -748,8 +763,23 @@ def import_job_run(
     PostgreSQL outside a transaction, otherwise one (the caller's). A resumed job keeps its own number."""
     if job.status == ImportJobStatus.DONE:
         return job
+    path = Path(job.file_path)
+    if not path.is_file():
+        # Removed since the upload (a cleaned temporary folder, another server): nothing can be read, so a resume
+        # fails saying so instead of with FileNotFoundError (a 500 on the page). Indexes an earlier run set aside
+        # are built again: the register must not stay without them.
+        if job.deferred_indexes:
+            indexes_restore_quietly(job)
+        job.status = ImportJobStatus.FAILED
+        job.failure = _("The import's file is no longer on the server (%(path)s): upload it again.") % {
+            "path": path.name
+        }
+        job.save(update_fields=["status", "failure", "modified_on"])
+        if progress is not None:
+            progress(job)
+        return job
     city_codes = set(City.objects.values_list("code", flat=True))
-    source = _Source(Path(job.file_path))
+    source = _Source(path)
     estimate = source.estimated_rows()  # reads the first megabyte
     if job.partition_lines:
         writers = len(job.partition_lines)  # the split of the stopped run, or its rows would be misplaced

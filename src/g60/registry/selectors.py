@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
 
+from django.core.validators import ProhibitNullCharactersValidator
 from django.db import connection
 from django.db.models import OuterRef, Q, QuerySet
 from django.db.models.expressions import RawSQL
@@ -114,11 +115,17 @@ def enterprise_query_parse(params: Any, *, default_limit: int = 20) -> Enterpris
     """Read and check the search parameters; `errors` names each bad field and its rule (the caller answers 422
     in the API, or shows the errors on the page)."""
 
+    errors: dict[str, list[Any]] = {}
+
     def get(name: str) -> str:
         value = params.get(name)
-        return "" if value is None else str(value).strip()
+        text = "" if value is None else str(value).strip()
+        if "\x00" in text:
+            # PostgreSQL refuses a NUL in text (the export's audit record of the query answered 500).
+            errors[name] = [ProhibitNullCharactersValidator.message]
+            return ""
+        return text
 
-    errors: dict[str, list[Any]] = {}
     query = EnterpriseQuery(q=get("q")[:100], limit=default_limit)
     if city := get("city"):
         if city not in cities_by_code():
@@ -471,6 +478,9 @@ def enterprise_get(uscc: str, *, include_archived: bool = False, shape: Shape | 
     `shape` adds annotations to the one statement (core.rows.row_get)."""
     # The register's hottest read (the API's detail): its SQL is built once (g60.core.rows).
     where = () if include_archived else (("archived", False),)
+    if "\x00" in uscc:
+        # No code holds one, and PostgreSQL refuses a NUL in text (the detail page answered 500).
+        raise Http404(uscc)
     try:
         return row_get(Enterprise, "uscc", uscc.strip().upper(), related=("city",), where=where, shape=shape)
     except Enterprise.DoesNotExist:

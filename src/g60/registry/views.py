@@ -7,6 +7,7 @@ import uuid
 from pathlib import Path
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +16,9 @@ from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from g60.accounts.permissions import Action, can
@@ -40,6 +43,8 @@ from g60.registry.selectors import (
 from g60.registry.services import enterprise_archive, enterprise_unarchive
 
 PAGE_SIZE = 20
+# The furthest page: the same bound as the search's offset parameter (selectors.enterprise_query_parse).
+MAX_PAGE = 10_000_000 // PAGE_SIZE + 1
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 
 
@@ -50,6 +55,10 @@ def search(request: HttpRequest) -> HttpResponse:
     try:
         page_number = max(1, int(request.GET.get("page", "1")))
     except ValueError:
+        page_number = 1
+    if page_number > MAX_PAGE:
+        # Its offset would overflow the database's integers (page=10**20 answered 500): name the field and range.
+        query.errors["page"] = [_("Between %(low)d and %(high)d.") % {"low": 1, "high": MAX_PAGE}]
         page_number = 1
     query.limit = PAGE_SIZE
     query.offset = (page_number - 1) * PAGE_SIZE
@@ -70,7 +79,8 @@ def search(request: HttpRequest) -> HttpResponse:
     context = {
         "query": query,
         "params": params,
-        "querystring": "&".join(f"{k}={v}" for k, v in params.items()),
+        # Encoded: a raw "&" or "#" in the text (R&D) cut the export and page links' query short.
+        "querystring": urlencode(params),
         "items": items,
         "count": count,
         "capped": capped,
@@ -105,6 +115,11 @@ def detail(request: HttpRequest, uscc: str) -> HttpResponse:
     return render(request, "registry/detail.html", context)
 
 
+class ArchiveForm(forms.Form):
+    # A form field refuses a NUL byte, which PostgreSQL cannot store (the archive answered 500).
+    reason = forms.CharField(label=gettext_lazy("Reason for archiving"), required=False)
+
+
 @access(Action.ENTERPRISE_ARCHIVE)
 @require_POST
 def archive(request: HttpRequest, uscc: str) -> HttpResponse:
@@ -115,10 +130,14 @@ def archive(request: HttpRequest, uscc: str) -> HttpResponse:
             enterprise_unarchive(acting_user=request.user, enterprise=enterprise)  # type: ignore[arg-type]
             messages.success(request, _("The enterprise is back on the public register."))
         else:
+            form = ArchiveForm(request.POST)
+            if not form.is_valid():
+                label = form.fields["reason"].label
+                raise ValidationError({"reason": [f"{label}: {error}" for error in form.errors["reason"]]})
             enterprise_archive(
                 acting_user=request.user,  # type: ignore[arg-type]
                 enterprise=enterprise,
-                reason=request.POST.get("reason", ""),
+                reason=form.cleaned_data["reason"],
             )
             messages.success(request, _("The enterprise was archived: it is off the public register, not deleted."))
     except PermissionDenied:
