@@ -4,7 +4,7 @@ A row inserted into a table with an index on a scattered key (the name, the date
 codes) lands on a random page of each such index, so a load of a million rows into an empty register spends most
 of its time keeping indexes that nobody reads yet; building an index once, after the load, sorts the rows
 instead. This is what PostgreSQL's manual advises for populating a database ("Remove Indexes") and what
-pg_restore does. Measured on this machine: docs/search.md, "Fifth run of the day".
+pg_restore does. Measured on this machine: docs/benchmark-history.md, "Fifth run of the day".
 
 Only the plain (non-unique) B-tree indexes and, on PostgreSQL, the GIN index of the names are set aside. The
 primary key and the unique indexes (USCC, public id) stay, because the import looks rows up by USCC and the
@@ -13,7 +13,7 @@ register can still be searched by name meanwhile; on PostgreSQL names are still 
 the table. The GIN index was kept until 2026-12-01 for that reason; but built by a million inserts it was 53 MB
 and built once after the load 33-36 MB, and its scans 20-30 % faster (the phrases that need it: 华芯链科技 11.5
 → 9.0 ms, 芯链 4.2 → 3.5 ms, 华芯 6.4 → 4.7 ms on a million rows), for the same load time (a million rows: 37.0
-s kept, 35.8 s set aside; docs/search.md, "Eleventh run").
+s kept, 35.8 s set aside; docs/benchmark-history.md, "Eleventh run").
 
 On PostgreSQL the register's foreign keys (city, created/modified/archived by) are set aside too, the manual's
 "Remove Foreign Key Constraints": each inserted row queues a check per key, run at commit as a query of its own

@@ -3,7 +3,7 @@
 The register's searches and the one-network name check rely on the planner's statistics and on the GIN index of
 names, whose new entries wait in a pending list until a VACUUM (or the list reaching gin_pending_list_limit)
 merges them. Autovacuum does both; with it off, every search reads through the pending list, the planner soon
-avoids the index, and a name check reads the whole city's names (docs/onenetwork.md, "Ninth run"). Large imports
+avoids the index, and a name check reads the whole city's names (docs/benchmark-history.md, "Ninth run"). Large imports
 analyse and vacuum the table themselves; single registrations and licences do not.
 """
 
