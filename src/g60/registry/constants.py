@@ -29,3 +29,13 @@ class ImportJobStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+# What each change of an enterprise's history was, by the service's action (EnterpriseChange.action).
+ENTERPRISE_CHANGE_LABELS = {
+    "enterprise.register": _("Registered"),
+    "enterprise.update": _("Changed"),
+    "enterprise.import": _("Changed by an import"),
+    "enterprise.archive": _("Archived"),
+    "enterprise.unarchive": _("Put back on the public register"),
+}

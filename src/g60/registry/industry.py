@@ -8,6 +8,7 @@ well-formed code in the right section is accepted.
 import re
 from dataclasses import dataclass
 
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
 
@@ -23,6 +24,11 @@ class Section:
     name_en: str
     first_division: int
     last_division: int
+
+    @property
+    def name(self) -> str:
+        """The section's name in the active language."""
+        return self.name_zh if (get_language() or "zh-hans").lower().startswith("zh") else self.name_en
 
 
 SECTIONS = [

@@ -9,7 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from g60.core.models import ArchivableModel, TrackedModel
 from g60.regions.models import City
-from g60.registry.constants import EnterpriseSource, EnterpriseStatus, EnterpriseType, ImportJobStatus
+from g60.registry.constants import (
+    ENTERPRISE_CHANGE_LABELS,
+    EnterpriseSource,
+    EnterpriseStatus,
+    EnterpriseType,
+    ImportJobStatus,
+)
 from g60.registry.search_text import search_text_for
 from g60.registry.validators import validate_industry_class, validate_resident_id, validate_uscc
 
@@ -131,6 +137,11 @@ class EnterpriseChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.action} {self.changed_on:%Y-%m-%d %H:%M}"
+
+    @property
+    def action_label(self) -> str:
+        """The action in the user's language (the code itself for an action without a label)."""
+        return str(ENTERPRISE_CHANGE_LABELS.get(self.action, self.action))
 
 
 class ImportJob(TrackedModel):

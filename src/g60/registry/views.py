@@ -15,7 +15,7 @@ from django.core.paginator import Paginator
 from django.db import connection, transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,6 +46,49 @@ PAGE_SIZE = 20
 # The furthest page: the same bound as the search's offset parameter (selectors.enterprise_query_parse).
 MAX_PAGE = 10_000_000 // PAGE_SIZE + 1
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
+# The search page names each order and each parameter in the user's language (the API and the export name them
+# by their parameter, which is what their users type).
+SORT_LABELS = {
+    "": gettext_lazy("register order"),
+    "name": gettext_lazy("Name, ascending"),
+    "-name": gettext_lazy("Name, descending"),
+    "established_on": gettext_lazy("Established, oldest first"),
+    "-established_on": gettext_lazy("Established, newest first"),
+    "capital": gettext_lazy("Registered capital, smallest first"),
+    "-capital": gettext_lazy("Registered capital, largest first"),
+    "uscc": gettext_lazy("Unified Social Credit Code"),
+}
+PARAMETER_LABELS = {
+    "q": gettext_lazy("Name, English name or Unified Social Credit Code"),
+    "city": gettext_lazy("City"),
+    "status": gettext_lazy("Status"),
+    "industry": gettext_lazy("Industry (section or class)"),
+    "year": gettext_lazy("Year established"),
+    "capital_min": gettext_lazy("Capital from (10,000 yuan)"),
+    "capital_max": gettext_lazy("Capital up to (10,000 yuan)"),
+    "sort": gettext_lazy("Sort by"),
+    "page": gettext_lazy("Page"),
+    "limit": gettext_lazy("Results per page"),
+    "offset": gettext_lazy("First result"),
+}
+
+
+def _one_of(labels: Any) -> str:
+    separator = "、" if (translation.get_language() or "zh-hans").lower().startswith("zh") else "; "
+    return _("One of: %(choices)s.") % {"choices": separator.join(str(label) for label in labels)}
+
+
+def _page_errors(errors: dict[str, list[Any]]) -> list[tuple[str, str, list[str]]]:
+    """The query's errors as the search page shows them: the field's label, the parameter (as in the address and
+    the API), and the rule, naming the choices of a status or an order by their labels rather than their codes."""
+    shown = dict(errors)
+    if "status" in shown:
+        shown["status"] = [_one_of(label for _value, label in EnterpriseStatus.choices)]
+    if "sort" in shown:
+        shown["sort"] = [_one_of(label for value, label in SORT_LABELS.items() if value)]
+    return [
+        (str(PARAMETER_LABELS.get(name, name)), name, [str(m) for m in messages]) for name, messages in shown.items()
+    ]
 
 
 @access(PUBLIC)
@@ -88,7 +131,8 @@ def search(request: HttpRequest) -> HttpResponse:
         "cities": City.objects.all(),
         "statuses": EnterpriseStatus.choices,
         "sections": SECTIONS,
-        "sorts": list(SORTS),
+        "sorts": [(value, SORT_LABELS.get(value, value)) for value in SORTS],
+        "error_rows": _page_errors(query.errors),
         "can_export": can(request.user, Action.ENTERPRISE_EXPORT),
     }
     template = "registry/_results.html" if getattr(request, "htmx", False) else "registry/search.html"
@@ -183,10 +227,12 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     return response
 
 
-def _run_in_background(job_pk: int) -> None:
-    """Run an uploaded import outside the request; the job page polls its progress."""
+def _run_in_background(job_pk: int, language: str) -> None:
+    """Run an uploaded import outside the request; the job page polls its progress. The rules a row breaks are
+    written in the language of the official who started it (a new thread would speak LANGUAGE_CODE)."""
     try:
-        import_job_run(ImportJob.objects.get(pk=job_pk))
+        with translation.override(language):
+            import_job_run(ImportJob.objects.get(pk=job_pk))
     finally:
         connection.close()
 
@@ -230,7 +276,8 @@ def _start(job: ImportJob) -> None:
     if getattr(settings, "REGISTRY_IMPORT_IN_BACKGROUND", True):
         import threading
 
-        threading.Thread(target=_run_in_background, args=(job.pk,), daemon=True).start()
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        threading.Thread(target=_run_in_background, args=(job.pk, language), daemon=True).start()
     else:
         import_job_run(job)
 
