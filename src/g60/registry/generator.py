@@ -108,6 +108,8 @@ _SUFFIX_EN = {"joint_stock_company": "Co., Ltd. (Joint Stock)", "branch": "Co., 
 # 31**8 org-code bodies; i → (A·i + B) mod 31**8 is a bijection (A is prime to 31), so codes never repeat.
 _SPACE = 31**8
 _A = 1_000_003
+# Indexes 0 to GENERATED_MAX - 1 have distinct USCCs; past it they repeat.
+GENERATED_MAX = _SPACE
 
 
 @dataclass(frozen=True)
@@ -241,13 +243,17 @@ def generated_to_db(rows: Iterator[GeneratedEnterprise] | list[GeneratedEnterpri
 
 
 def generated_to_csv(rows: Iterator[GeneratedEnterprise], path: str) -> int:
-    """Write generated enterprises as an import file (the import's columns plus name_en)."""
+    """Write generated enterprises as an import file (the import's columns plus name_en). The file is written
+    whole or not at all (text_file_replaced): half a file would import without a word about the rows missing.
+    Raises OSError before generating anything when `path` cannot be written."""
     import csv
+    from pathlib import Path
 
+    from g60.core.files import text_file_replaced
     from g60.registry.importing import COLUMNS, OPTIONAL_COLUMNS
 
     total = 0
-    with open(path, "w", encoding="utf-8", newline="") as out:
+    with text_file_replaced(Path(path)) as out:
         writer = csv.writer(out)
         writer.writerow([*COLUMNS, *OPTIONAL_COLUMNS])
         for row in rows:

@@ -26,7 +26,7 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -346,7 +346,7 @@ class _Source:
             return rest.count(b"\n") + (1 if rest and not rest.endswith(b"\n") else 0)
         return int((size - len(first) - 1) * rest.count(b"\n") / max(1, len(rest)))
 
-    def rows(self) -> Iterator[tuple[int, list[str]]]:
+    def rows(self) -> Generator[tuple[int, list[str]]]:
         if self.path.suffix.lower() == ".xlsx":
             yield from self._xlsx_rows()
         else:
@@ -405,6 +405,12 @@ class _Source:
                     continue
                 cells += [""] * (width - len(cells))
                 yield number, cells
+        except ImportFileError:
+            raise
+        except Exception as exc:
+            # A workbook that opens but whose sheet is missing or cut short (IndexError, an XML ParseError, ...):
+            # the same refusal as one that does not open, not a traceback.
+            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
         finally:
             book.close()
 
@@ -731,6 +737,17 @@ def import_job_create(*, acting_user: User | None, path: Path, file_name: str = 
     return ImportJob.objects.create(
         file_name=file_name or path.name, file_path=str(path), created_by=acting_user, modified_by=acting_user
     )
+
+
+def import_file_check(path: Path) -> None:
+    """Raise ImportFileError (or OSError) when the file as a whole cannot be imported, as far as its header and
+    first row show: empty, not UTF-8, not a workbook, other columns. `g60 import-enterprises` asks before it
+    makes a job, so that a file refused outright leaves nothing behind (a job would fail on it anyway)."""
+    rows = _Source(path).rows()
+    try:
+        next(rows, None)
+    finally:
+        rows.close()  # closes the file or workbook
 
 
 def import_writers_check(writers: int) -> None:

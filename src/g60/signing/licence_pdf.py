@@ -64,6 +64,10 @@ class LicenceTokenNotFound(ValueError):
     """The PDF carries no G60 licence token."""
 
 
+class LicencePdfUnreadable(LicenceTokenNotFound):
+    """The bytes are not a readable PDF: damaged or cut short."""
+
+
 @dataclass(frozen=True)
 class LicenceFacts:
     """What a Chinese business licence (营业执照) shows, in both languages where the register has both."""
@@ -350,7 +354,7 @@ def licence_pdf_extract_token(pdf: bytes) -> str:
         attachments = reader.attachments
         candidates += [content.decode("ascii", "replace") for content in attachments.get(TOKEN_FILE_NAME, [])]
     except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
-        raise LicenceTokenNotFound("not a readable PDF") from exc
+        raise LicencePdfUnreadable("not a readable PDF") from exc
     for candidate in candidates:
         if isinstance(candidate, str) and candidate.strip().startswith(tuple(p + "." for p in PREFIXES)):
             return candidate.strip()

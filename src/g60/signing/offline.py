@@ -6,7 +6,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
-from g60.signing.licence_pdf import LicenceTokenNotFound, licence_pdf_extract_token
+from g60.signing.licence_pdf import LicencePdfUnreadable, LicenceTokenNotFound, licence_pdf_extract_token
 from g60.signing.verify import Reason
 
 
@@ -19,6 +19,9 @@ def licence_file_token(data: bytes) -> str:
     if data.lstrip().startswith(b"%PDF"):
         try:
             return licence_pdf_extract_token(data)
+        except LicencePdfUnreadable as exc:
+            # Told apart from a PDF without a token: a cut-short download is the likely cause, not a forgery.
+            raise LicenceFileUnreadable(_("The PDF is damaged or cut short: it cannot be read.")) from exc
         except LicenceTokenNotFound as exc:
             raise LicenceFileUnreadable(_("The PDF carries no G60 licence token.")) from exc
     try:

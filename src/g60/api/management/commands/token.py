@@ -1,8 +1,10 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from g60.accounts.models import User
+from g60.api.models import ApiToken
 from g60.api.services import api_token_create
 
 
@@ -17,5 +19,12 @@ class Command(BaseCommand):
         user = User.objects.filter(username=options["username"], is_active=True).first()
         if user is None:
             raise CommandError(f"no active user named {options['username']!r}")
+        # Checked here: SQLite would store a longer name whole, PostgreSQL refuse it with a DataError.
+        limit = ApiToken._meta.get_field("name").max_length or 0
+        if len(options["name"]) > limit:
+            raise CommandError(
+                _("--name: at most %(limit)d characters (this one has %(length)d).")
+                % {"limit": limit, "length": len(options["name"])}
+            )
         _row, token = api_token_create(acting_user=None, user=user, name=options["name"])
         self.stdout.write(token)

@@ -1,6 +1,8 @@
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
+from django.utils.translation import gettext as _
 
 from g60.audit.verify import audit_verify
 
@@ -12,7 +14,15 @@ class Command(BaseCommand):
         parser.add_argument("--all", action="store_true", help="report every break, not only the first")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = audit_verify(stop_at_first=not options["all"])
+        try:
+            result = audit_verify(stop_at_first=not options["all"])
+        except DatabaseError as exc:
+            # A database never migrated (no table) or out of reach: not a broken chain, and no traceback. The
+            # driver's message is made one line (PostgreSQL's connection errors span several).
+            raise CommandError(
+                _("Cannot read the audit log (%(error)s): is the database set up (g60 migrate) and reachable?")
+                % {"error": " ".join(str(exc).split())}
+            ) from exc
         if result.ok:
             self.stdout.write(f"audit chain intact: {result.checked} events verified")
             return

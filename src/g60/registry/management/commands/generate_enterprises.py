@@ -1,9 +1,11 @@
+from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from g60.registry.generator import CITIES, generate, generated_to_csv, generated_to_db
+from g60.registry.generator import CITIES, GENERATED_MAX, generate, generated_to_csv, generated_to_db
 
 
 class Command(BaseCommand):
@@ -19,11 +21,25 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["count"] < 0:
             raise CommandError("N must not be negative")
+        if options["start"] < 0:
+            raise CommandError(_("--start must not be negative."))
+        if options["count"] + options["start"] > GENERATED_MAX:
+            # Past it the USCCs repeat: the database would skip the repeats without a word, a file would hold them.
+            raise CommandError(
+                _("N + --start must be at most %(limit)s: past it the generated USCCs repeat.")
+                % {"limit": GENERATED_MAX}
+            )
         if options["city"] and options["city"] not in CITIES:
             raise CommandError(f"unknown city {options['city']}; one of {', '.join(CITIES)}")
         rows = generate(options["count"], seed=options["seed"], city=options["city"], start=options["start"])
-        if options["csv"]:
-            written = generated_to_csv(rows, options["csv"])
+        if options["csv"] is not None:
+            try:
+                written = generated_to_csv(rows, options["csv"])
+            except OSError as exc:
+                raise CommandError(
+                    _("--csv %(path)s cannot be written: %(error)s")
+                    % {"path": Path(options["csv"]), "error": exc.strerror or exc}
+                ) from exc
             self.stdout.write(f"{written} enterprises written to {options['csv']}")
             return
         with transaction.atomic():

@@ -1,12 +1,25 @@
+import contextlib
+import csv
 import sys
+import uuid
 from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from g60.accounts.models import User
+from g60.core.files import text_file_replaced
 from g60.registry.constants import ImportJobStatus
-from g60.registry.importing import import_job_create, import_job_run, import_job_summary, import_writers_check
+from g60.registry.importing import (
+    ImportFileError,
+    error_report_rows,
+    import_file_check,
+    import_job_create,
+    import_job_run,
+    import_job_summary,
+    import_writers_check,
+)
 from g60.registry.models import ImportJob
 
 
@@ -46,42 +59,81 @@ class Command(BaseCommand):
             import_writers_check(options["writers"] or 1)  # before a job is made
         except ValueError as exc:
             raise CommandError(str(exc)) from exc
-        if options["resume"]:
+        if options["resume"] is not None:
+            if options["file"]:
+                raise CommandError(
+                    _("Give FILE or --resume JOB, not both: a resumed job reads the file it started with.")
+                )
+            try:
+                uuid.UUID(options["resume"])
+            except ValueError as exc:  # the lookup would raise ValidationError (a traceback)
+                raise CommandError(
+                    _("--resume %(job)s is not an import job id (a UUID, as printed when the job started).")
+                    % {"job": options["resume"]}
+                ) from exc
             job = ImportJob.objects.filter(public_id=options["resume"]).first()
             if job is None:
                 raise CommandError(f"no import job {options['resume']}")
-            self.stdout.write(f"resuming after line {job.last_committed_line}")
         else:
             if not options["file"]:
                 raise CommandError("name the FILE to import (or --resume JOB)")
-            path = Path(options["file"]).resolve()
-            if not path.is_file() or path.suffix.lower() not in (".csv", ".xlsx"):
-                raise CommandError(f"{path}: a .csv or .xlsx file is needed")
-            job = import_job_create(acting_user=user, path=path)
-            self.stdout.write(f"import job {job.public_id}")
-        job = import_job_run(
-            job,
-            progress=None if options["quiet"] else self._bar,
-            defer_indexes=False if options["keep_indexes"] else None,
-            writers=options["writers"],
-        )
-        if not options["quiet"]:
-            sys.stderr.write("\n")
-        summary = import_job_summary(job)
-        self.stdout.write(" ".join(f"{key}={value}" for key, value in summary.items()))
-        if options["errors"] and job.rows_invalid:
-            import csv
-
-            from g60.registry.importing import error_report_rows
-
-            with open(options["errors"], "w", encoding="utf-8", newline="") as out:
-                csv.writer(out).writerows(error_report_rows(job))
+            path = self._import_file(Path(options["file"]).resolve())
+            job = None  # made once the report's file is open
+        with contextlib.ExitStack() as files:
+            report = None
+            if options["errors"] is not None:
+                # Opened before the import, so that a report that cannot be written stops it before it starts
+                # (it used to fail only after the whole import); written whole or not at all.
+                try:
+                    report = files.enter_context(text_file_replaced(Path(options["errors"])))
+                except OSError as exc:
+                    raise CommandError(
+                        _("--errors %(path)s cannot be written: %(error)s")
+                        % {"path": Path(options["errors"]), "error": exc.strerror or exc}
+                    ) from exc
+            if job is None:
+                job = import_job_create(acting_user=user, path=path)
+                self.stdout.write(f"import job {job.public_id}")
+            else:
+                self.stdout.write(f"resuming after line {job.last_committed_line}")
+            job = import_job_run(
+                job,
+                progress=None if options["quiet"] else self._bar,
+                defer_indexes=False if options["keep_indexes"] else None,
+                writers=options["writers"],
+            )
+            if not options["quiet"]:
+                sys.stderr.write("\n")
+            summary = import_job_summary(job)
+            self.stdout.write(" ".join(f"{key}={value}" for key, value in summary.items()))
+            if report is not None:
+                # Written even without errors: an old report left at that path would tell of rows not refused.
+                csv.writer(report).writerows(error_report_rows(job))
+        if report is not None:
             self.stdout.write(f"error report: {options['errors']}")
         elif job.rows_invalid:
             for error in job.errors.all()[:20]:
                 self.stdout.write(f"  line {error.line}, {error.column}: {error.rule} ({error.value!r})")
         if job.status == ImportJobStatus.FAILED:
             raise CommandError(job.failure)
+
+    def _import_file(self, path: Path) -> Path:
+        """`path`, or CommandError saying why it cannot be imported, before a job is made for it."""
+        if not path.exists():
+            raise CommandError(_("FILE %(path)s does not exist.") % {"path": path})
+        if not path.is_file():
+            raise CommandError(_("FILE %(path)s is not a file: name a .csv or .xlsx file.") % {"path": path})
+        if path.suffix.lower() not in (".csv", ".xlsx"):
+            raise CommandError(_("FILE %(path)s is neither a .csv nor an .xlsx file.") % {"path": path})
+        try:
+            import_file_check(path)
+        except ImportFileError as exc:
+            reason = str(exc)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+        else:
+            return path
+        raise CommandError(_("FILE %(path)s cannot be imported: %(reason)s") % {"path": path, "reason": reason})
 
     def _bar(self, job: ImportJob) -> None:
         width = 40

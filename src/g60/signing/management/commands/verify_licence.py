@@ -1,4 +1,5 @@
 import json
+import logging
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,11 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         keys = self._keys(options["keys"])
+        pypdf_log = logging.getLogger("pypdf")
+        level = pypdf_log.level
+        # pypdf logs what it finds wrong in a damaged PDF ("EOF marker not found") before giving up: the command
+        # says in its one line that the PDF cannot be read, so those lines are only noise on the terminal.
+        pypdf_log.setLevel(logging.ERROR)
         try:
             if str(options["file"]) == "-":
                 token = licence_file_token(sys.stdin.buffer.read())
@@ -32,6 +38,8 @@ class Command(BaseCommand):
                 token = licence_file_read(options["file"])
         except LicenceFileUnreadable as exc:
             raise CommandError(str(exc), returncode=1) from exc
+        finally:
+            pypdf_log.setLevel(level)
         try:
             result = token_verify(token, public_keys=keys)
         except DatabaseError as exc:
