@@ -514,30 +514,18 @@ def findings(pages: list[Page], language: str, data: set[str]) -> list[str]:
     return problems
 
 
-def test_empty_platform_and_form_errors_in_chinese() -> None:
-    problems = findings(common_pages(), "zh-hans", TYPED | user_data())
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_empty_platform_and_form_errors(language: str) -> None:
+    problems = findings(common_pages(), language, TYPED | user_data())
     assert not problems, "\n".join(problems)
 
 
-def test_empty_platform_and_form_errors_in_english() -> None:
-    pages = common_pages()
-    problems = findings(pages, "en", TYPED | user_data())
-    assert not problems, "\n".join(problems)
-
-
-def test_pages_with_data_in_chinese(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("language", ["zh-hans", "en"])
+def test_pages_with_data(language: str, tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
     settings.MEDIA_ROOT = tmp_path
     settings.REGISTRY_IMPORT_IN_BACKGROUND = False
-    pages, data = populated_pages("zh-hans")
-    problems = findings(pages, "zh-hans", data | TYPED | user_data())
-    assert not problems, "\n".join(problems)
-
-
-def test_pages_with_data_in_english(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    settings.REGISTRY_IMPORT_IN_BACKGROUND = False
-    pages, data = populated_pages("en")
-    problems = findings(pages, "en", data | TYPED | user_data())
+    pages, data = populated_pages(language)
+    problems = findings(pages, language, data | TYPED | user_data())
     assert not problems, "\n".join(problems)
 
 
