@@ -5,6 +5,7 @@ from django.test import Client
 
 from g60.accounts.models import Role
 from g60.api.services import api_token_create
+from g60.registry.models import Enterprise
 from tests.registry.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db
@@ -106,3 +107,18 @@ def test_the_detail_lists_former_names_latest_first_in_one_statement_on_postgres
     assert detail["name"] == "苏州三名科技有限公司"
     assert detail["former_names"] == ["苏州二名科技有限公司", "苏州一名科技有限公司"]
     assert client.get(f"/api/v1/enterprises/{plain.uscc}").json()["former_names"] == []
+
+
+@pytest.mark.parametrize("authorization", ["Bearer g60_not-a-token", "bearer nonsense", "Bearer "])
+def test_a_refused_bearer_token_is_401_not_anonymous(authorization: str) -> None:
+    EnterpriseFactory()
+    for path in ("/api/v1/enterprises", f"/api/v1/enterprises/{Enterprise.objects.get().uscc}"):
+        response = Client().get(path, headers={"Authorization": authorization, "Accept-Language": "en"})
+        assert response.status_code == 401, (path, response.content)
+        assert response.json()["detail"] == "Authentication required."
+
+
+def test_another_scheme_is_left_to_the_public_answer() -> None:
+    EnterpriseFactory()
+    response = Client().get("/api/v1/enterprises", headers={"Authorization": "Basic dXNlcjpwYXNz"})
+    assert response.status_code == 200 and response.json()["count"] == 1

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
+from ninja.errors import AuthenticationError
 from ninja.responses import Status
 from pydantic import BaseModel
 
@@ -26,7 +27,14 @@ router = Router(tags=["enterprises"])
 
 
 def _anyone(request: HttpRequest) -> bool:
-    """Public operations: a valid bearer token identifies the caller (more is shown), no token is anonymous."""
+    """Public operations: a valid bearer token identifies the caller (more is shown), no token is anonymous.
+
+    A bearer token that TokenAuth refused (unknown, revoked, its user inactive) is a 401, not an anonymous call:
+    a city's system whose token has expired would otherwise go on receiving masked facts without a word. Other
+    schemes (e.g. Basic, added by a proxy in front of the site) are left alone."""
+    scheme, _space, _credentials = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer":
+        raise AuthenticationError(message="invalid bearer token")
     return True
 
 
