@@ -77,12 +77,13 @@ def on_validation_error(request: HttpRequest, exc: ValidationError) -> HttpRespo
 # Pydantic's messages are English only. Each error type the API's schemas raise gets Django's message for the same
 # rule (already translated in Django's catalogue) or ours, so a 422 speaks the caller's language like the services'
 # errors do; any other type says "Enter a valid value." rather than English.
+_SURROGATE = gettext_lazy("Contains an unpaired UTF-16 surrogate code point, which is not a character.")
 _SCHEMA_MESSAGES: dict[str, str | StrPromise] = {
     "missing": forms.Field.default_error_messages["required"],
     "string_type": gettext_lazy("Enter text (a JSON string)."),
     "null_characters": validators.ProhibitNullCharactersValidator.message,
-    "surrogates": gettext_lazy("Contains an unpaired UTF-16 surrogate code point, which is not a character."),
-    "string_unicode": gettext_lazy("Contains an unpaired UTF-16 surrogate code point, which is not a character."),
+    "surrogates": _SURROGATE,  # ours (api.schemas.Text)
+    "string_unicode": _SURROGATE,  # pydantic's, for the same text
     "decimal_parsing": forms.DecimalField.default_error_messages["invalid"],
     "decimal_type": forms.DecimalField.default_error_messages["invalid"],
     "finite_number": forms.DecimalField.default_error_messages["invalid"],

@@ -130,8 +130,9 @@ def _cities(values: Mapping[str, Any]) -> dict[str, City]:
     return {code: cities[code] for code in codes if code in cities}
 
 
-def _clean_values(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Check each given field by its own rule; collect every error, naming the field."""
+def draft_values_clean(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Check each given field by its own rule; collect every error, naming the field. (The API's name check
+    checks its city, legal form and industry class with it too.)"""
     errors: dict[str, list[str]] = {}
     clean: dict[str, Any] = {}
     cities = _cities(values)
@@ -183,10 +184,6 @@ _SHAREHOLDER_NAME_VALIDATORS: list[Callable[[str], object]] = [
     *Shareholder._meta.get_field("name").validators,
     ProhibitNullCharactersValidator(),
 ]
-
-
-# For the API's name check: its city, legal form and industry class follow the same rules.
-draft_values_clean = _clean_values
 
 
 def _shareholders_clean(rows: Sequence[Mapping[str, Any]]) -> list[Shareholder]:
@@ -326,7 +323,7 @@ def application_create(
     require(acting_user, Action.APPLICATION_CREATE)
     # The field checks need no lock: they run before the transaction, which on SQLite holds the database's one
     # write lock from its first statement.
-    clean = _clean_values(values)
+    clean = draft_values_clean(values)
     application = Application(applicant=acting_user, created_by=acting_user, modified_by=acting_user, **clean)
     application.full_clean(exclude=_RESOLVED, validate_unique=False)
     with transaction.atomic():
@@ -367,7 +364,7 @@ def application_update(
     application = _lock(application)
     _require_own_editable(acting_user, application)
     before = application_snapshot(application)
-    clean = _clean_values(values)
+    clean = draft_values_clean(values)
     for field, value in clean.items():
         setattr(application, field, value)
     application.modified_by = acting_user

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from g60.accounts.permissions import Action, can
 from g60.core.access import AUTHENTICATED, PUBLIC, access
+from g60.core.forms import form_cleaned
 from g60.onenetwork import licensing, selectors, services
 from g60.onenetwork.constants import DOCUMENT_MAX_BYTES, ApplicationState, ShareholderKind
 from g60.onenetwork.forms import CompanyForm, DocumentForm, PeopleForm, ReasonForm, errors_onto
@@ -338,11 +339,7 @@ def application_detail(request: HttpRequest, public_id: Any) -> HttpResponse:
 def _reason(request: HttpRequest) -> str:
     """The reason typed on the detail page. A reason the database cannot store (a NUL byte: PostgreSQL answered
     500) is a ValidationError naming the field, before any service runs."""
-    form = ReasonForm(request.POST)
-    if not form.is_valid():
-        label = form.fields["reason"].label
-        raise ValidationError({"reason": [f"{label}: {error}" for error in form.errors["reason"]]})
-    return str(form.cleaned_data["reason"])
+    return str(form_cleaned(ReasonForm(request.POST))["reason"])
 
 
 ACTION_SERVICES: dict[str, Any] = {

@@ -764,6 +764,18 @@ def import_writers_check(writers: int) -> None:
         raise ValueError("; ".join(reasons))
 
 
+def _job_failed(job: ImportJob, failure: str, progress: ProgressCallback | None) -> ImportJob:
+    """End a job that cannot go on because of its file: the indexes it set aside are built again (the register
+    must not stay without them), then it is marked failed with the reason."""
+    indexes_restore_quietly(job)
+    job.status = ImportJobStatus.FAILED
+    job.failure = failure
+    job.save(update_fields=["status", "failure", "modified_on"])
+    if progress is not None:
+        progress(job)
+    return job
+
+
 def import_job_run(
     job: ImportJob,
     *,
@@ -785,16 +797,8 @@ def import_job_run(
         # Removed since the upload (a cleaned temporary folder, another server): nothing can be read, so a resume
         # fails saying so instead of with FileNotFoundError (a 500 on the page). Indexes an earlier run set aside
         # are built again: the register must not stay without them.
-        if job.deferred_indexes:
-            indexes_restore_quietly(job)
-        job.status = ImportJobStatus.FAILED
-        job.failure = _("The import's file is no longer on the server (%(path)s): upload it again.") % {
-            "path": path.name
-        }
-        job.save(update_fields=["status", "failure", "modified_on"])
-        if progress is not None:
-            progress(job)
-        return job
+        message = _("The import's file is no longer on the server (%(path)s): upload it again.")
+        return _job_failed(job, message % {"path": path.name}, progress)
     city_codes = set(City.objects.values_list("code", flat=True))
     source = _Source(path)
     estimate = source.estimated_rows()  # reads the first megabyte
@@ -825,13 +829,7 @@ def import_job_run(
                 _write_sequentially(job, reader, batch_size, progress)
     except ImportFileError as exc:
         job.refresh_from_db()  # the counts of the committed batches, not of the one rolled back
-        indexes_restore_quietly(job)
-        job.status = ImportJobStatus.FAILED
-        job.failure = str(exc)
-        job.save(update_fields=["status", "failure", "modified_on"])
-        if progress is not None:
-            progress(job)
-        return job
+        return _job_failed(job, str(exc), progress)
     except BaseException as exc:
         # Anything else (the database gone, Ctrl-C): the committed batches stay and --resume goes on after them.
         # The indexes set aside are built again if the database still answers; if not, the job keeps their list

@@ -8,9 +8,10 @@ well-formed code in the right section is accepted.
 import re
 from dataclasses import dataclass
 
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrPromise
+
+from g60.regions.models import prefers_chinese
 
 # Section letter A-T and the four-digit class code, e.g. C3973, I6513.
 # [0-9], not \d: \d matches any script's digits, and C３９７３ passed as a class code.
@@ -28,7 +29,7 @@ class Section:
     @property
     def name(self) -> str:
         """The section's name in the active language."""
-        return self.name_zh if (get_language() or "zh-hans").lower().startswith("zh") else self.name_en
+        return self.name_zh if prefers_chinese() else self.name_en
 
 
 SECTIONS = [

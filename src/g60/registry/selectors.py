@@ -38,6 +38,8 @@ if TYPE_CHECKING or connection.vendor == "postgresql":
     from django.contrib.postgres.expressions import ArraySubquery
 
 MAX_LIMIT = 100
+# The furthest offset a search may ask for (the search page's last page follows from it).
+MAX_OFFSET = 10_000_000
 # Counting every match of a one-character query in millions of rows costs more than the page itself; counts stop
 # here and the answer says the count is "at least" (API: count_capped).
 COUNT_CAP = 1_000
@@ -155,7 +157,7 @@ def enterprise_query_parse(params: Any, *, default_limit: int = 20) -> Enterpris
     if limit := get("limit"):
         query.limit = _int(limit, "limit", errors, 1, MAX_LIMIT) or default_limit
     if offset := get("offset"):
-        query.offset = _int(offset, "offset", errors, 0, 10_000_000) or 0
+        query.offset = _int(offset, "offset", errors, 0, MAX_OFFSET) or 0
     query.errors = errors
     return query
 

@@ -24,13 +24,15 @@ from django.views.decorators.http import require_POST
 from g60.accounts.permissions import Action, can
 from g60.audit.services import audit_record
 from g60.core.access import PUBLIC, access
-from g60.regions.models import City
+from g60.core.forms import form_cleaned
+from g60.regions.models import City, prefers_chinese
 from g60.registry.constants import EnterpriseStatus, ImportJobStatus
 from g60.registry.exporting import csv_chunks, xlsx_file
 from g60.registry.importing import error_report_rows, import_job_create, import_job_run
 from g60.registry.industry import SECTIONS
 from g60.registry.models import ImportJob
 from g60.registry.selectors import (
+    MAX_OFFSET,
     SORTS,
     enterprise_get,
     enterprise_page,
@@ -43,8 +45,8 @@ from g60.registry.selectors import (
 from g60.registry.services import enterprise_archive, enterprise_unarchive
 
 PAGE_SIZE = 20
-# The furthest page: the same bound as the search's offset parameter (selectors.enterprise_query_parse).
-MAX_PAGE = 10_000_000 // PAGE_SIZE + 1
+# The furthest page: the same bound as the search's offset parameter.
+MAX_PAGE = MAX_OFFSET // PAGE_SIZE + 1
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 # The search page names each order and each parameter in the user's language (the API and the export name them
 # by their parameter, which is what their users type).
@@ -74,7 +76,7 @@ PARAMETER_LABELS = {
 
 
 def _one_of(labels: Any) -> str:
-    separator = "、" if (translation.get_language() or "zh-hans").lower().startswith("zh") else "; "
+    separator = "、" if prefers_chinese() else "; "
     return _("One of: %(choices)s.") % {"choices": separator.join(str(label) for label in labels)}
 
 
@@ -174,14 +176,10 @@ def archive(request: HttpRequest, uscc: str) -> HttpResponse:
             enterprise_unarchive(acting_user=request.user, enterprise=enterprise)  # type: ignore[arg-type]
             messages.success(request, _("The enterprise is back on the public register."))
         else:
-            form = ArchiveForm(request.POST)
-            if not form.is_valid():
-                label = form.fields["reason"].label
-                raise ValidationError({"reason": [f"{label}: {error}" for error in form.errors["reason"]]})
             enterprise_archive(
                 acting_user=request.user,  # type: ignore[arg-type]
                 enterprise=enterprise,
-                reason=form.cleaned_data["reason"],
+                reason=form_cleaned(ArchiveForm(request.POST))["reason"],
             )
             messages.success(request, _("The enterprise was archived: it is off the public register, not deleted."))
     except PermissionDenied:
