@@ -306,8 +306,8 @@ def common_pages() -> list[Page]:
 def populated_pages(language: str) -> tuple[list[Page], set[str]]:
     """A little of everything, and the pages that show it. Returns the pages and the data values shown.
 
-    The file is imported by an official working in `language`: the rules its rows break are stored in that
-    language (they are written once, when the file is read)."""
+    The file is imported by an official working in `language`; the rules its rows break are stored as codes and
+    shown in the reader's language (tests/registry/test_import_errors_language.py reads them in the other one)."""
     applicant = ApplicantFactory()
     clerk = official(Role.CLERK, JIAXING)
     examiner = official(Role.EXAMINER, SONGJIANG)

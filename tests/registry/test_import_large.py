@@ -187,7 +187,7 @@ def test_tabs_newlines_and_backslashes_in_values_are_stored_as_they_are(tmp_path
     scope = "技术开发\\N；技术服务"
     path = write_csv(tmp_path / "a.csv", [{**GOOD, "address": address, "business_scope": scope}])
     job = import_job_run(import_job_create(acting_user=None, path=path))
-    assert job.rows_created == 1, list(job.errors.values_list("column", "rule"))
+    assert job.rows_created == 1, list(job.errors.values_list("column", "code"))
     stored = Enterprise.objects.get(uscc=GOOD["uscc"])
     assert (stored.address, stored.business_scope) == (address, scope)
 

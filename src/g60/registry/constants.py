@@ -1,6 +1,9 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+# The longest business scope of an enterprise, in characters (Enterprise.business_scope; the import checks it).
+BUSINESS_SCOPE_MAX_LENGTH = 2000
+
 
 class EnterpriseType(models.TextChoices):
     COMPANY = "company", _("Limited liability company")

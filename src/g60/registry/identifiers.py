@@ -62,24 +62,46 @@ def uscc_check_char(first17: str) -> str:
     return _uscc_check(first17)
 
 
-def uscc_error(code: str) -> StrPromise | None:
-    """Why `code` is not a valid USCC, or None when it is."""
+# The rules a USCC can break, by a code that is stored with an import's row errors (import_rules.py): a code keeps
+# its meaning for good (a changed rule gets a new code), its message may be reworded and is shown in the reader's
+# language.
+USCC_RULES: dict[str, StrPromise] = {
+    "uscc_length": _("A Unified Social Credit Code has 18 characters."),
+    "uscc_characters": _(
+        "A Unified Social Credit Code uses only digits and the capital letters except I, O, S, V and Z."
+    ),
+    "uscc_division": _("Characters 3 to 8 of a Unified Social Credit Code are the six-digit division code."),
+    "uscc_organisation_check": _(
+        "The organisation code inside the Unified Social Credit Code (characters 9 to 17) fails its check."
+    ),
+    "uscc_check_character": _("The check character (the 18th) of the Unified Social Credit Code is wrong."),
+}
+
+
+def uscc_rule(code: str) -> str | None:
+    """The code (a key of USCC_RULES) of the first rule `code` breaks as a USCC, or None when it is valid."""
     if len(code) != 18:
-        return _("A Unified Social Credit Code has 18 characters.")
+        return "uscc_length"
     if _USCC_CHARS.fullmatch(code) is None:
-        return _("A Unified Social Credit Code uses only digits and the capital letters except I, O, S, V and Z.")
+        return "uscc_characters"
     if not code[2:8].isdigit():
-        return _("Characters 3 to 8 of a Unified Social Credit Code are the six-digit division code.")
+        return "uscc_division"
     # The characters are checked above, so the check characters are computed without checking them again.
     if _org_check(code[8:16]) != code[16]:
-        return _("The organisation code inside the Unified Social Credit Code (characters 9 to 17) fails its check.")
+        return "uscc_organisation_check"
     if _uscc_check(code) != code[17]:
-        return _("The check character (the 18th) of the Unified Social Credit Code is wrong.")
+        return "uscc_check_character"
     return None
 
 
+def uscc_error(code: str) -> StrPromise | None:
+    """Why `code` is not a valid USCC, or None when it is."""
+    rule = uscc_rule(code)
+    return None if rule is None else USCC_RULES[rule]
+
+
 def is_valid_uscc(code: str) -> bool:
-    return uscc_error(code) is None
+    return uscc_rule(code) is None
 
 
 def uscc_build(*, authority: str, kind: str, division: str, org_body: str) -> str:

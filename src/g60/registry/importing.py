@@ -20,6 +20,7 @@ import contextlib
 import csv
 import datetime as dt
 import io
+import json
 import os
 import queue
 import re
@@ -32,7 +33,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
-from django.core.validators import ProhibitNullCharactersValidator
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -42,14 +44,15 @@ from g60.accounts.models import User
 from g60.audit.services import audit_record
 from g60.regions.models import City
 from g60.registry.constants import EnterpriseSource, EnterpriseStatus, EnterpriseType, ImportJobStatus
-from g60.registry.identifiers import uscc_error
+from g60.registry.identifiers import uscc_rule
 from g60.registry.import_indexes import (
     indexes_defer,
     indexes_defer_wanted,
     indexes_restore,
     indexes_restore_quietly,
 )
-from g60.registry.industry import SECTIONS, industry_class_error
+from g60.registry.import_rules import rule_text
+from g60.registry.industry import SECTIONS, industry_class_rule
 from g60.registry.models import Enterprise, EnterpriseChange, ImportJob, ImportRowError
 from g60.registry.search_text import search_text_for
 
@@ -102,6 +105,21 @@ DATA_FIELDS = [
 _TYPES = set(EnterpriseType.values)
 _STATUSES = set(EnterpriseStatus.values)
 _MAX_CAPITAL = Decimal("99999999999999.9999")  # max_digits=18, decimal_places=4
+
+
+def _max_length(name: str) -> int:
+    limit = getattr(Enterprise._meta.get_field(name), "max_length", None)
+    if not isinstance(limit, int):
+        raise ImproperlyConfigured(f"Enterprise.{name} has no max_length: the import cannot check it")
+    return limit
+
+
+# The text columns and the longest value each takes: the model's max_length, defined there only. The first three
+# must not be empty.
+TEXT_LIMITS = {
+    name: _max_length(name) for name in ("name", "legal_representative", "address", "name_en", "business_scope")
+}
+_REQUIRED_TEXT = frozenset({"name", "legal_representative", "address"})
 # SQLite page cache for the import's connection (KiB), instead of the default 2 MB: the index pages a transaction
 # touches stay in memory until its commit instead of being read again and spilled to the WAL mid-transaction
 # (200,000 rows into an empty register: 24 s with 2 MB, 16 s with 128 MB). The import process peaks at about
@@ -126,10 +144,18 @@ class ImportFileError(Exception):
 
 @dataclass
 class RowError:
+    """A rule a row breaks, as data: the rule's code and parameters (import_rules.py), rendered when read."""
+
     line: int
     column: str
     value: str
-    rule: str
+    code: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def rule(self) -> str:
+        """The rule in the active language."""
+        return rule_text(self.code, self.params)
 
 
 ProgressCallback = Callable[[ImportJob], None]
@@ -148,62 +174,60 @@ def _text(value: Any) -> str:
 
 
 def validate_row(line: int, row: dict[str, str], city_codes: set[str]) -> tuple[dict[str, Any] | None, list[RowError]]:
-    """The row's values for the model, or the rules it breaks (every broken column, not just the first)."""
+    """The row's values for the model, or the rules it breaks (every broken column, not just the first), as codes
+    and parameters (import_rules.py): no text, so the errors can be read in any language."""
     errors: list[RowError] = []
     values: dict[str, Any] = {}
 
-    def fail(column: str, rule: str) -> None:
+    def fail(column: str, code: str, **params: Any) -> None:
         # The value is stored in the error report: PostgreSQL refuses a NUL in text.
-        errors.append(RowError(line, column, row.get(column, "")[:255].replace("\x00", "\ufffd"), rule))
+        errors.append(RowError(line, column, row.get(column, "")[:255].replace("\x00", "\ufffd"), code, params))
 
     uscc = row["uscc"]
-    error = uscc_error(uscc)
-    if error is not None:
-        fail("uscc", str(error))
+    rule = uscc_rule(uscc)
+    if rule is not None:
+        fail("uscc", rule)
     values["uscc"] = uscc
-    for column, limit in (("name", 200), ("legal_representative", 64), ("address", 255), ("name_en", 255)):
+    for column, limit in TEXT_LIMITS.items():
         value = row.get(column, "")
-        if not value and column != "name_en":
-            fail(column, _("This column must not be empty."))
+        if not value and column in _REQUIRED_TEXT:
+            fail(column, "required")
         elif len(value) > limit:
-            fail(column, _("At most %(limit)d characters.") % {"limit": limit})
+            fail(column, "max_length", limit=limit)
         elif "\x00" in value:
-            fail(column, str(ProhibitNullCharactersValidator.message))
+            fail(column, "null_character")
         values[column] = value
     if row["city_code"] not in city_codes:
-        fail("city_code", _("The division code of one of the nine corridor cities (GB/T 2260), e.g. 310117."))
+        fail("city_code", "city_code")
     values["city_id"] = row["city_code"]
     if row["type"] not in _TYPES:
-        fail("type", _("One of: %(choices)s.") % {"choices": ", ".join(EnterpriseType.values)})
+        fail("type", "choice", choices=", ".join(EnterpriseType.values))
     values["type"] = row["type"]
     if row["status"] not in _STATUSES:
-        fail("status", _("One of: %(choices)s.") % {"choices": ", ".join(EnterpriseStatus.values)})
+        fail("status", "choice", choices=", ".join(EnterpriseStatus.values))
     values["status"] = row["status"]
     try:
         established = dt.date.fromisoformat(row["established_on"])
         if len(row["established_on"]) != 10:
             raise ValueError
         if established > dt.date.today():  # noqa: DTZ011 - a calendar date
-            fail("established_on", _("The establishment date cannot be in the future."))
+            fail("established_on", "date_future")
         values["established_on"] = established
     except ValueError:
-        fail("established_on", _("An ISO date, YYYY-MM-DD."))
+        fail("established_on", "date_iso")
     try:
         capital = Decimal(row["registered_capital_wan"])
         if not capital.is_finite() or capital < 0:
-            fail("registered_capital_wan", _("A non-negative decimal number (10,000 yuan)."))
+            fail("registered_capital_wan", "capital_non_negative")
         elif capital > _MAX_CAPITAL or capital.as_tuple().exponent < -4:  # type: ignore[operator]
-            fail("registered_capital_wan", _("At most 14 digits before and 4 after the decimal point."))
+            fail("registered_capital_wan", "capital_digits")
         values["registered_capital_wan"] = capital
     except InvalidOperation:
-        fail("registered_capital_wan", _("A non-negative decimal number (10,000 yuan)."))
-    error = industry_class_error(row["industry_code"])
-    if error is not None:
-        fail("industry_code", str(error))
+        fail("registered_capital_wan", "capital_non_negative")
+    rule = industry_class_rule(row["industry_code"])
+    if rule is not None:
+        fail("industry_code", rule)
     values["industry_code"] = row["industry_code"]
-    values["business_scope"] = row.get("business_scope", "")
-    if "\x00" in values["business_scope"]:
-        fail("business_scope", str(ProhibitNullCharactersValidator.message))
     return (None, errors) if errors else (values, [])
 
 
@@ -248,7 +272,7 @@ def _row_checker(header: list[str], city_codes: set[str]) -> Callable[[list[str]
     It costs a few microseconds per row where validate_row (a dict, a Decimal, a parsed date, messages) costs
     several times more, and it accepts only what validate_row accepts: a USCC without an error, non-empty names
     within their lengths, known codes, an industry class of its section, digits for the capital and a real past
-    ISO date."""
+    ISO date, text within the model's lengths (TEXT_LIMITS)."""
     at = {name: index for index, name in enumerate(header)}
     i_uscc, i_name, i_city, i_type, i_status, i_est, i_capital, i_rep, i_industry, i_address, i_scope = (
         at[name] for name in COLUMNS
@@ -256,17 +280,21 @@ def _row_checker(header: list[str], city_codes: set[str]) -> Callable[[list[str]
     i_name_en = at.get("name_en")
     types, statuses, industries = _TYPES, _STATUSES, _INDUSTRY_CLASSES
     capital_ok, date_ok, fromisoformat = _CAPITAL.fullmatch, _ISO_DATE.fullmatch, dt.date.fromisoformat
+    name_max, rep_max, address_max, name_en_max, scope_max = (
+        TEXT_LIMITS[name] for name in ("name", "legal_representative", "address", "name_en", "business_scope")
+    )
 
     def check(cells: list[str], today: str) -> Prepared | None:
         uscc, name, city, kind, status = cells[i_uscc], cells[i_name], cells[i_city], cells[i_type], cells[i_status]
         established, capital, rep, industry = cells[i_est], cells[i_capital], cells[i_rep], cells[i_industry]
-        address = cells[i_address]
+        address, scope = cells[i_address], cells[i_scope]
         name_en = cells[i_name_en] if i_name_en is not None else ""
         if not (
-            0 < len(name) <= 200
-            and 0 < len(rep) <= 64
-            and 0 < len(address) <= 255
-            and len(name_en) <= 255
+            0 < len(name) <= name_max
+            and 0 < len(rep) <= rep_max
+            and 0 < len(address) <= address_max
+            and len(name_en) <= name_en_max
+            and len(scope) <= scope_max
             and city in city_codes
             and kind in types
             and status in statuses
@@ -274,14 +302,13 @@ def _row_checker(header: list[str], city_codes: set[str]) -> Callable[[list[str]
             and capital_ok(capital)
             and date_ok(established)
             and established <= today  # both YYYY-MM-DD: text order is date order
-            and uscc_error(uscc) is None
+            and uscc_rule(uscc) is None
         ):
             return None
         try:
             fromisoformat(established)  # 2019-02-30 has the shape but is no date
         except ValueError:
             return None
-        scope = cells[i_scope]
         if "\x00" in name or "\x00" in rep or "\x00" in address or "\x00" in name_en or "\x00" in scope:
             return None  # PostgreSQL refuses a NUL in text: validate_row names the cell
         return (uscc, name, name_en, kind, status, city, established, capital, rep, industry, address, scope,
@@ -445,9 +472,9 @@ class _Chunk:
 class _Reader:
     """Reads and checks the file in a thread of its own, a few chunks ahead of the writer.
 
-    The thread touches no database; it checks rows with the caller's city codes and in the caller's language
-    (messages are translated per thread). Whatever it raises, ImportFileError included, is raised again by
-    `next()` in the caller."""
+    The thread touches no database; it checks rows with the caller's city codes. A row's errors are codes, in no
+    language; a file that cannot be read is refused in the caller's language (messages are translated per
+    thread). Whatever it raises, ImportFileError included, is raised again by `next()` in the caller."""
 
     def __init__(self, source: _Source, *, resume_after: list[int], city_codes: set[str], chunk_size: int) -> None:
         """`resume_after`: per writer, the last line it committed (rows up to it are skipped)."""
@@ -643,7 +670,8 @@ class _Writer:
             counts.created += len(rows)
         if part.errors:
             ImportRowError.objects.bulk_create(
-                ImportRowError(job=job, line=e.line, column=e.column, value=e.value, rule=e.rule) for e in part.errors
+                ImportRowError(job=job, line=e.line, column=e.column, value=e.value, code=e.code, params=e.params)
+                for e in part.errors
             )
             counts.invalid += len({e.line for e in part.errors})
 
@@ -1038,8 +1066,23 @@ def import_job_summary(job: ImportJob) -> dict[str, Any]:
     }
 
 
-def error_report_rows(job: ImportJob) -> Iterator[list[str]]:
-    """The job's error report as CSV rows: line, column, value, rule."""
+def error_report_rows(job: ImportJob, language: str | None = None) -> Iterator[list[str]]:
+    """The job's error report as CSV rows: line, column, value, rule, the rule in `language` (by default the one
+    active now, at the call: a streamed response reads the rows after its view has returned)."""
+    return _error_report_rows(job, language or translation.get_language() or settings.LANGUAGE_CODE)
+
+
+def _error_report_rows(job: ImportJob, language: str) -> Iterator[list[str]]:
     yield ["line", "column", "value", "rule"]
+    # A report holds few distinct rules (a code with its parameters): each is rendered once.
+    rendered: dict[tuple[str, str], str] = {}
     for error in job.errors.order_by("line", "id").iterator(chunk_size=2000):
-        yield [str(error.line), error.column, error.value, error.rule]
+        if not error.code:
+            rule = error.rule_text  # recorded as text by an older import
+        else:
+            key = (error.code, json.dumps(error.params, sort_keys=True))
+            rule = rendered.get(key, "")
+            if not rule:
+                with translation.override(language):
+                    rule = rendered[key] = error.rule
+        yield [str(error.line), error.column, error.value, rule]

@@ -67,11 +67,26 @@ SECTIONS = [
 SECTION_BY_LETTER = {s.letter: s for s in SECTIONS}
 
 
-def industry_class_error(code: str) -> StrPromise | None:
-    """Why `code` is not a GB/T 4754 class code, or None."""
+# The rules an industry class code can break, by a code stored with an import's row errors (import_rules.py).
+INDUSTRY_CLASS_RULES: dict[str, StrPromise] = {
+    "industry_format": _("An industry class is a section letter A-T and four digits, e.g. C3973 (GB/T 4754)."),
+    "industry_section": _(
+        "The division (first two digits) of the industry class does not belong to its section letter."
+    ),
+}
+
+
+def industry_class_rule(code: str) -> str | None:
+    """The code (a key of INDUSTRY_CLASS_RULES) of the rule `code` breaks as a GB/T 4754 class code, or None."""
     if not INDUSTRY_CLASS_PATTERN.match(code):
-        return _("An industry class is a section letter A-T and four digits, e.g. C3973 (GB/T 4754).")
+        return "industry_format"
     section = SECTION_BY_LETTER[code[0]]
     if not section.first_division <= int(code[1:3]) <= section.last_division:
-        return _("The division (first two digits) of the industry class does not belong to its section letter.")
+        return "industry_section"
     return None
+
+
+def industry_class_error(code: str) -> StrPromise | None:
+    """Why `code` is not a GB/T 4754 class code, or None."""
+    rule = industry_class_rule(code)
+    return None if rule is None else INDUSTRY_CLASS_RULES[rule]

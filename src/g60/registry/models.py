@@ -3,19 +3,21 @@
 from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxLengthValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from g60.core.models import ArchivableModel, TrackedModel
 from g60.regions.models import City
 from g60.registry.constants import (
+    BUSINESS_SCOPE_MAX_LENGTH,
     ENTERPRISE_CHANGE_LABELS,
     EnterpriseSource,
     EnterpriseStatus,
     EnterpriseType,
     ImportJobStatus,
 )
+from g60.registry.import_rules import rule_text
 from g60.registry.search_text import search_text_for
 from g60.registry.validators import validate_industry_class, validate_resident_id, validate_uscc
 
@@ -53,7 +55,14 @@ class Enterprise(TrackedModel, ArchivableModel):
         _("industry class (GB/T 4754)"), max_length=5, validators=[validate_industry_class]
     )
     address = models.CharField(_("address"), max_length=255)
-    business_scope = models.TextField(_("business scope"), blank=True)
+    # A text column keeps no length in the database (varchar would rewrite the register's table): the limit is the
+    # field's max_length (forms) and its validator (full_clean); the import reads it from the field.
+    business_scope = models.TextField(
+        _("business scope"),
+        max_length=BUSINESS_SCOPE_MAX_LENGTH,
+        blank=True,
+        validators=[MaxLengthValidator(BUSINESS_SCOPE_MAX_LENGTH)],
+    )
     source = models.CharField(_("source"), max_length=16, choices=EnterpriseSource.choices)
     # The Chinese name split into single characters and the English name into lower-case words, separated by
     # spaces: what the full-text indexes (SQLite FTS5, PostgreSQL GIN on to_tsvector('simple')) index, so a
@@ -188,13 +197,18 @@ class ImportJob(TrackedModel):
 
 
 class ImportRowError(models.Model):
-    """A rule a row broke: the line (header = 1), the column and the rule. Rows with errors are not written."""
+    """A rule a row broke: the line (header = 1), the column and the rule. Rows with errors are not written.
+
+    The rule is stored as data, its code and parameters (import_rules.py), and rendered in the reader's language
+    by `rule`; an error recorded before the codes has its text in `rule_text` instead, shown as it was written."""
 
     job = models.ForeignKey(ImportJob, verbose_name=_("import job"), on_delete=models.CASCADE, related_name="errors")
     line = models.PositiveIntegerField(_("line"))
     column = models.CharField(_("column"), max_length=64)
     value = models.CharField(_("value"), max_length=255, blank=True)
-    rule = models.TextField(_("rule"))
+    code = models.CharField(_("rule code"), max_length=64, blank=True)
+    params = models.JSONField(_("rule parameters"), default=dict, blank=True)
+    rule_text = models.TextField(_("rule as recorded by an older import"), blank=True)
 
     class Meta:
         verbose_name = _("import error")
@@ -203,3 +217,13 @@ class ImportRowError(models.Model):
 
     def __str__(self) -> str:
         return f"{self.line}:{self.column}"
+
+    @property
+    def rule(self) -> str:
+        """The rule in the active language (an older error's text as it was recorded)."""
+        return rule_text(self.code, self.params) if self.code else self.rule_text
+
+    @rule.setter
+    def rule(self, text: str) -> None:
+        """A rule given as text is kept as text (as older imports recorded it)."""
+        self.code, self.params, self.rule_text = "", {}, text

@@ -226,8 +226,9 @@ def export(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
 
 
 def _run_in_background(job_pk: int, language: str) -> None:
-    """Run an uploaded import outside the request; the job page polls its progress. The rules a row breaks are
-    written in the language of the official who started it (a new thread would speak LANGUAGE_CODE)."""
+    """Run an uploaded import outside the request; the job page polls its progress. A failure of the whole file
+    is stated in the language of the official who started it (a new thread would speak LANGUAGE_CODE); the rules
+    rows break are stored as codes and shown in each reader's language."""
     try:
         with translation.override(language):
             import_job_run(ImportJob.objects.get(pk=job_pk))
