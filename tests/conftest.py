@@ -49,6 +49,13 @@ def reference_data(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture
+def media(settings, tmp_path):  # type: ignore[no-untyped-def]
+    """Uploaded documents and licence PDFs written to the test's own folder."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
 def city_jiaxing(db: None) -> City:
     return City.objects.get(code="330400")
 

@@ -25,17 +25,11 @@ from tests.onenetwork.factories import (
 )
 from tests.registry.factories import EnterpriseFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 BASE = "/api/v1/applications"
 NUL = "a\x00b"
 SURROGATE = "a\ud800b"  # json.dumps sends it as the escape "\ud800", which json.loads turns back into a lone surrogate
 ZH_NUL = "不能包含空字符（NUL）。"  # ours (src/g60/locale): Django's says "empty string"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def bearer(user: User, language: str = "en") -> Client:

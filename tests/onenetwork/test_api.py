@@ -25,14 +25,8 @@ from tests.onenetwork.factories import (
     resident_id,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 BASE = "/api/v1/applications"
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
 
 
 def post(client: Client, path: str, body: Any = None, **headers: str) -> Any:

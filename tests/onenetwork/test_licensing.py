@@ -20,13 +20,7 @@ from g60.signing.licence_pdf import licence_pdf_extract_token
 from g60.signing.tokens import signing_input, token_decode, token_encode
 from tests.onenetwork.factories import HANGZHOU, JIAXING, SONGJIANG, advance, draft, official
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def issued(django_capture_on_commit_callbacks, **kwargs) -> Licence:  # type: ignore[no-untyped-def]

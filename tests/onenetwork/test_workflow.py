@@ -21,13 +21,7 @@ from g60.regions.models import City
 from g60.signing.services import signing_key_ensure
 from tests.onenetwork.factories import JIAXING, PDF, SONGJIANG, advance, draft, official
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):  # type: ignore[no-untyped-def]
-    settings.MEDIA_ROOT = tmp_path
-    return tmp_path
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("media")]
 
 
 def test_the_happy_path_and_its_timeline() -> None:

@@ -21,6 +21,10 @@ def _storable(value: str) -> str:
 
 # Text read from a JSON body: any string that can be stored.
 Text = Annotated[str, AfterValidator(_storable)]
+# The same check, for text with a length limit: `Annotated[str, StringConstraints(max_length=N), Storable]`. The limit
+# comes first, so pydantic checks it on the string itself, also inside `| None` ("string_too_long", which the API
+# translates); after the check it would be a generic "too_long".
+Storable = AfterValidator(_storable)
 
 
 class ErrorOut(Schema):

@@ -7,18 +7,28 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse
-from ninja import Field, File, Form, Router, Schema
+from ninja import File, Form, Router, Schema
 from ninja.files import UploadedFile
 from ninja.responses import Status
+from pydantic import StringConstraints
 
 from g60.accounts.models import User
 from g60.api.auth import token_or_session
-from g60.api.schemas import Text
+from g60.api.schemas import Storable, Text
 from g60.onenetwork import licensing, selectors, services
-from g60.onenetwork.constants import DOCUMENT_MAX_BYTES
+from g60.onenetwork.constants import (
+    ADDRESS_MAX_LENGTH,
+    BUSINESS_SCOPE_MAX_LENGTH,
+    DOCUMENT_MAX_BYTES,
+    LEGAL_REPRESENTATIVE_MAX_LENGTH,
+    NAME_EN_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SHAREHOLDER_NAME_MAX_LENGTH,
+)
 from g60.onenetwork.idempotency import HEADER, idempotent_call
 from g60.onenetwork.models import Application, plain_decimal
 from g60.onenetwork.names import name_check
@@ -28,9 +38,18 @@ from g60.registry.identifiers import mask_resident_id
 applications_router = Router(tags=["applications"])
 licences_router = Router(tags=["licences"])
 
+# Free text with its limit (constants.py): longer is 422 "at most N characters" naming the field, before any service.
+NameText = Annotated[str, StringConstraints(max_length=NAME_MAX_LENGTH), Storable]
+NameEnText = Annotated[str, StringConstraints(max_length=NAME_EN_MAX_LENGTH), Storable]
+LegalRepresentativeText = Annotated[str, StringConstraints(max_length=LEGAL_REPRESENTATIVE_MAX_LENGTH), Storable]
+AddressText = Annotated[str, StringConstraints(max_length=ADDRESS_MAX_LENGTH), Storable]
+BusinessScopeText = Annotated[str, StringConstraints(max_length=BUSINESS_SCOPE_MAX_LENGTH), Storable]
+ShareholderNameText = Annotated[str, StringConstraints(max_length=SHAREHOLDER_NAME_MAX_LENGTH), Storable]
+ReasonText = Annotated[str, StringConstraints(max_length=REASON_MAX_LENGTH), Storable]
+
 
 class ShareholderIn(Schema):
-    name: Text
+    name: ShareholderNameText
     kind: Text
     id_number: Text
     share_percent: Decimal
@@ -39,17 +58,17 @@ class ShareholderIn(Schema):
 class ApplicationWriteIn(Schema):
     """Every field is optional on a draft; submit checks that the application is complete."""
 
-    name: Text | None = None
-    name_en: Text | None = None
+    name: NameText | None = None
+    name_en: NameEnText | None = None
     domicile_city: Text | None = None
     window_city: Text | None = None
     form: Text | None = None
     registered_capital_wan: Decimal | None = None
-    legal_representative: Text | None = None
+    legal_representative: LegalRepresentativeText | None = None
     legal_representative_id_number: Text | None = None
-    address: Text | None = None
+    address: AddressText | None = None
     industry_code: Text | None = None
-    business_scope: Text | None = None
+    business_scope: BusinessScopeText | None = None
     shareholders: list[ShareholderIn] | None = None
 
 
@@ -116,13 +135,13 @@ class ApplicationOut(Schema):
 
 
 class ReasonIn(Schema):
-    reason: Text = ""
+    reason: ReasonText = ""
 
 
 class NameCheckIn(Schema):
     # At most the column's length: the comparison with registered names takes every substring of the trade name,
     # and a name of 100,000 characters kept a worker busy for minutes.
-    name: Text = Field(max_length=Application._meta.get_field("name").max_length)
+    name: NameText
     form: Text = "company"
     domicile_city: Text | None = None
     industry_code: Text = ""

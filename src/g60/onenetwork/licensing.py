@@ -31,7 +31,7 @@ from g60.core.rows import row_insert, row_update
 from g60.onenetwork.constants import ApplicationState
 from g60.onenetwork.models import Application, Licence, UsccSequence
 from g60.onenetwork.notifications import notify_applicant
-from g60.onenetwork.services import STEP_LABELS, event_record, transition_apply
+from g60.onenetwork.services import STEP_LABELS, event_record, reason_clean, transition_apply
 from g60.onenetwork.transitions import TransitionNotAllowed
 from g60.regions.models import City
 from g60.registry.constants import EnterpriseSource, EnterpriseStatus, EnterpriseType
@@ -271,7 +271,7 @@ def licence_revoke(*, acting_user: User, licence: Licence, reason: str) -> Licen
     require(acting_user, Action.LICENCE_REVOKE, licence.authority_id)
     if licence.revoked_at is not None:
         return licence
-    reason = reason.strip()
+    reason = reason_clean(reason)
     if not reason:
         raise ValidationError({"reason": [_("Give the reason for revoking the licence.")]})
     licence.revoked_at = timezone.now()

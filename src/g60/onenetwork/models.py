@@ -4,13 +4,26 @@ log and the licences issued on approval."""
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from g60.core.models import TrackedModel
-from g60.onenetwork.constants import ApplicationState, DocumentKind, ShareholderKind
+from g60.onenetwork.constants import (
+    ADDRESS_MAX_LENGTH,
+    BUSINESS_SCOPE_MAX_LENGTH,
+    DOCUMENT_NAME_MAX_LENGTH,
+    LEGAL_REPRESENTATIVE_MAX_LENGTH,
+    NAME_EN_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    NAME_PART_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SHAREHOLDER_NAME_MAX_LENGTH,
+    ApplicationState,
+    DocumentKind,
+    ShareholderKind,
+)
 from g60.regions.models import City
 from g60.registry.constants import EnterpriseType
 from g60.registry.models import Enterprise
@@ -34,12 +47,12 @@ class Application(TrackedModel):
     state = models.CharField(
         _("state"), max_length=32, choices=ApplicationState.choices, default=ApplicationState.DRAFT, db_index=True
     )
-    name = models.CharField(_("company name"), max_length=100, blank=True)
-    name_division = models.CharField(_("name: administrative division"), max_length=32, blank=True)
-    name_trade = models.CharField(_("name: trade name"), max_length=32, blank=True)
-    name_industry = models.CharField(_("name: industry"), max_length=32, blank=True)
-    name_form = models.CharField(_("name: organisational form"), max_length=32, blank=True)
-    name_en = models.CharField(_("English name"), max_length=255, blank=True)
+    name = models.CharField(_("company name"), max_length=NAME_MAX_LENGTH, blank=True)
+    name_division = models.CharField(_("name: administrative division"), max_length=NAME_PART_MAX_LENGTH, blank=True)
+    name_trade = models.CharField(_("name: trade name"), max_length=NAME_PART_MAX_LENGTH, blank=True)
+    name_industry = models.CharField(_("name: industry"), max_length=NAME_PART_MAX_LENGTH, blank=True)
+    name_form = models.CharField(_("name: organisational form"), max_length=NAME_PART_MAX_LENGTH, blank=True)
+    name_en = models.CharField(_("English name"), max_length=NAME_EN_MAX_LENGTH, blank=True)
     domicile_city = models.ForeignKey(
         City, verbose_name=_("domicile city"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
@@ -55,20 +68,25 @@ class Application(TrackedModel):
         blank=True,
         validators=[MinValueValidator(Decimal("0.0001"))],
     )
-    legal_representative = models.CharField(_("legal representative"), max_length=64, blank=True)
+    legal_representative = models.CharField(
+        _("legal representative"), max_length=LEGAL_REPRESENTATIVE_MAX_LENGTH, blank=True
+    )
     legal_representative_id_number = models.CharField(
         _("legal representative's resident ID number"), max_length=18, blank=True
     )
-    address = models.CharField(_("registered address"), max_length=255, blank=True)
+    address = models.CharField(_("registered address"), max_length=ADDRESS_MAX_LENGTH, blank=True)
     industry_code = models.CharField(_("industry class (GB/T 4754)"), max_length=5, blank=True)
-    business_scope = models.TextField(_("business scope"), blank=True)
+    # Text columns (no length in the database); the validators hold the limits.
+    business_scope = models.TextField(
+        _("business scope"), blank=True, validators=[MaxLengthValidator(BUSINESS_SCOPE_MAX_LENGTH)]
+    )
 
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     acceptance_due = models.DateField(_("acceptance due"), null=True, blank=True)
     examination_due = models.DateField(_("examination due"), null=True, blank=True)
-    last_reason = models.TextField(_("reason given"), blank=True)
+    last_reason = models.TextField(_("reason given"), blank=True, validators=[MaxLengthValidator(REASON_MAX_LENGTH)])
 
     class Meta:
         verbose_name = _("application")
@@ -95,7 +113,7 @@ class Shareholder(models.Model):
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="shareholders"
     )
     position = models.PositiveSmallIntegerField(_("position"), default=0)
-    name = models.CharField(_("shareholder name"), max_length=100)
+    name = models.CharField(_("shareholder name"), max_length=SHAREHOLDER_NAME_MAX_LENGTH)
     kind = models.CharField(_("kind"), max_length=16, choices=ShareholderKind.choices)
     id_number = models.CharField(_("ID number or USCC"), max_length=18)
     share_percent = models.DecimalField(
@@ -126,7 +144,7 @@ class Document(models.Model):
     )
     kind = models.CharField(_("document kind"), max_length=16, choices=DocumentKind.choices)
     file = models.FileField(_("file"), upload_to="onenetwork/documents/%Y/%m/")
-    original_name = models.CharField(_("original file name"), max_length=255)
+    original_name = models.CharField(_("original file name"), max_length=DOCUMENT_NAME_MAX_LENGTH)
     size = models.PositiveIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     uploaded_by = models.ForeignKey(
@@ -150,9 +168,9 @@ class NameReservation(models.Model):
         Application, verbose_name=_("application"), on_delete=models.CASCADE, related_name="name_reservation"
     )
     authority = models.ForeignKey(City, verbose_name=_("registration authority"), on_delete=models.PROTECT)
-    name = models.CharField(_("name"), max_length=100)
-    trade_name = models.CharField(_("trade name"), max_length=32, db_index=True)
-    industry_term = models.CharField(_("industry term"), max_length=32, blank=True)
+    name = models.CharField(_("name"), max_length=NAME_MAX_LENGTH)
+    trade_name = models.CharField(_("trade name"), max_length=NAME_PART_MAX_LENGTH, db_index=True)
+    industry_term = models.CharField(_("industry term"), max_length=NAME_PART_MAX_LENGTH, blank=True)
     reserved_at = models.DateTimeField(_("reserved at"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires at"))
     released_at = models.DateTimeField(_("released at"), null=True, blank=True)
@@ -187,7 +205,7 @@ class ApplicationEvent(models.Model):
     )
     actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
     occurred_at = models.DateTimeField(_("occurred at"), default=timezone.now)
-    reason = models.TextField(_("reason"), blank=True)
+    reason = models.TextField(_("reason"), blank=True, validators=[MaxLengthValidator(REASON_MAX_LENGTH)])
 
     class Meta:
         verbose_name = _("application event")
@@ -223,7 +241,9 @@ class Licence(TrackedModel):
         blank=True,
         related_name="+",
     )
-    revoke_reason = models.TextField(_("revocation reason"), blank=True)
+    revoke_reason = models.TextField(
+        _("revocation reason"), blank=True, validators=[MaxLengthValidator(REASON_MAX_LENGTH)]
+    )
     handed_over_at = models.DateTimeField(_("handed over at"), null=True, blank=True)
     handed_over_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

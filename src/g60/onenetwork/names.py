@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from g60.onenetwork.constants import NAME_MAX_LENGTH, NAME_PART_MAX_LENGTH
 from g60.onenetwork.names_data import (
     ALL_FORMS,
     BARE_DISTRICTS,
@@ -228,6 +229,13 @@ def _structure_issues(parts: NameParts, *, form_type: str, domicile_code: str | 
         yield NameIssue("trade_name_division", _("A division name may not be used as the trade name (Art. 8)."))
     elif trade in INDUSTRY_TERMS:
         yield NameIssue("trade_name_industry", _("An industry term may not be used as the trade name (Art. 8)."))
+    elif len(trade) > NAME_PART_MAX_LENGTH:
+        # The parts are stored in columns of this length: a longer trade name failed the insert on PostgreSQL.
+        yield NameIssue(
+            "trade_name_too_long",
+            _("The trade name has at most %(limit)d characters (this one has %(length)d).")
+            % {"limit": NAME_PART_MAX_LENGTH, "length": len(trade)},
+        )
     elif len(trade) > 12:
         yield NameIssue(
             "trade_name_long",
@@ -242,6 +250,12 @@ def _structure_issues(parts: NameParts, *, form_type: str, domicile_code: str | 
                 "trade name (Art. 9)."
             ),
             "warning",
+        )
+    elif len(parts.industry) > NAME_PART_MAX_LENGTH:
+        yield NameIssue(
+            "industry_too_long",
+            _("The industry wording has at most %(limit)d characters (this one has %(length)d).")
+            % {"limit": NAME_PART_MAX_LENGTH, "length": len(parts.industry)},
         )
 
 
@@ -368,6 +382,14 @@ def name_check(
     normalised = name_normalise(name)
     if not normalised:
         return NameCheck(name, None, [NameIssue("name_missing", _("Enter the company name."))])
+    if len(normalised) > NAME_MAX_LENGTH:
+        # Not parsed or compared: the comparison takes every substring of the trade name, and the pages' live
+        # check of a name of 100,000 characters kept a worker busy for minutes.
+        message = _("A company name has at most %(limit)d characters (this one has %(length)d).") % {
+            "limit": NAME_MAX_LENGTH,
+            "length": len(normalised),
+        }
+        return NameCheck(normalised, None, [NameIssue("name_too_long", message)])
     parts = name_parse(normalised)
     result = NameCheck(normalised, parts)
     if not _CHINESE_NAME.match(normalised):

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
-from django.core.validators import ProhibitNullCharactersValidator
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -28,11 +28,14 @@ from g60.audit.services import audit_batch, audit_record
 from g60.core.rows import row_insert, row_lock, row_update
 from g60.onenetwork.constants import (
     ACCEPTANCE_WORKING_DAYS,
+    APPLICATION_TEXT_MAX_LENGTHS,
     DOCUMENT_MAX_BYTES,
+    DOCUMENT_NAME_MAX_LENGTH,
     EXAMINATION_WORKING_DAYS,
     NAME_RESERVATION_DAYS,
     PDF_CONTENT_TYPES,
     PDF_MAGIC,
+    REASON_MAX_LENGTH,
     DocumentKind,
     ShareholderKind,
 )
@@ -117,6 +120,25 @@ def event_record(
     return event
 
 
+def text_length_errors(text: str, limit: int) -> list[str]:
+    """The rule `text` breaks when it is longer than `limit` characters (Django's message, in the user's
+    language: "Ensure this value has at most 2000 characters (it has 2001)."), or nothing."""
+    try:
+        MaxLengthValidator(limit)(text)
+    except ValidationError as exc:
+        return list(exc.messages)
+    return []
+
+
+def reason_clean(reason: str) -> str:
+    """The reason of a transition or a revocation, stripped; longer than REASON_MAX_LENGTH is refused, naming the
+    field, before anything is written."""
+    reason = reason.strip()
+    if errors := text_length_errors(reason, REASON_MAX_LENGTH):
+        raise ValidationError({"reason": errors})
+    return reason
+
+
 # --- Drafting ----------------------------------------------------------------------------------------------
 
 
@@ -174,6 +196,10 @@ def draft_values_clean(values: Mapping[str, Any]) -> dict[str, Any]:
                 errors[field] = [str(error)]
         elif field == "form" and text not in EnterpriseType.values:
             errors[field] = [_("Choose the legal form of the enterprise.")]
+        elif field in APPLICATION_TEXT_MAX_LENGTHS and (
+            too_long := text_length_errors(text, APPLICATION_TEXT_MAX_LENGTHS[field])
+        ):
+            errors[field] = too_long
         clean[field] = text
     if errors:
         raise ValidationError(errors)
@@ -291,8 +317,9 @@ def _name_reserve(*, application: Application, reserve: bool, new: bool = False)
 
 
 # Foreign keys the services resolve themselves (the acting user, cities looked up by code): full_clean need not
-# query them again, and the public id is a fresh UUID.
-_RESOLVED = ["applicant", "domicile_city", "window_city", "created_by", "modified_by"]
+# query them again, and the public id is a fresh UUID. The last reason is an official's, checked when given: one
+# stored before the limit must not keep the applicant from correcting the application.
+_FULL_CLEAN_EXCLUDE = ["applicant", "domicile_city", "window_city", "created_by", "modified_by", "last_reason"]
 
 
 def _lock(application: Application, *, related: tuple[str, ...] = ("applicant",)) -> Application:
@@ -325,7 +352,7 @@ def application_create(
     # write lock from its first statement.
     clean = draft_values_clean(values)
     application = Application(applicant=acting_user, created_by=acting_user, modified_by=acting_user, **clean)
-    application.full_clean(exclude=_RESOLVED, validate_unique=False)
+    application.full_clean(exclude=_FULL_CLEAN_EXCLUDE, validate_unique=False)
     with transaction.atomic():
         return _application_create(acting_user=acting_user, application=application, shareholders=shareholders)
 
@@ -368,7 +395,7 @@ def application_update(
     for field, value in clean.items():
         setattr(application, field, value)
     application.modified_by = acting_user
-    application.full_clean(exclude=_RESOLVED, validate_unique=False)
+    application.full_clean(exclude=_FULL_CLEAN_EXCLUDE, validate_unique=False)
     name_changed = bool({"name", "form", "domicile_city", "industry_code"} & set(clean))
     reserve = _name_check(application=application) if name_changed else False
     application.save()
@@ -390,6 +417,13 @@ def application_update(
 
 def _document_checks(*, content: bytes, content_type: str, filename: str) -> None:
     errors = []
+    # Uploads through the pages and the API arrive within the limit (Django shortens a longer name, keeping its
+    # extension); a caller of the service is told, rather than the name being cut.
+    if len(filename) > DOCUMENT_NAME_MAX_LENGTH:
+        errors.append(
+            _("The file's name may be at most %(limit)d characters long (this one has %(length)d).")
+            % {"limit": DOCUMENT_NAME_MAX_LENGTH, "length": len(filename)}
+        )
     if not content:
         errors.append(_("The file is empty."))
     elif len(content) > DOCUMENT_MAX_BYTES:
@@ -423,7 +457,7 @@ def document_add(
     _document_checks(content=content, content_type=content_type, filename=filename)
     document = Document(
         kind=kind,
-        original_name=filename[:255] or "document.pdf",
+        original_name=filename or "document.pdf",
         size=len(content),
         sha256=hashlib.sha256(content).hexdigest(),
         uploaded_by=acting_user,
@@ -486,6 +520,10 @@ def _submit_errors(application: Application) -> dict[str, list[str]]:
         value = getattr(application, f"{field}_id" if field.endswith("_city") else field)
         if value in (None, ""):
             errors[field] = [_("This field is required before the application can be submitted.")]
+        elif field in APPLICATION_TEXT_MAX_LENGTHS and (
+            too_long := text_length_errors(value, APPLICATION_TEXT_MAX_LENGTHS[field])
+        ):
+            errors[field] = too_long  # text a draft kept from before the limits: corrected before it goes on
     shareholders = list(application.shareholders.all())
     if not shareholders:
         errors["shareholders"] = [_("Name at least one shareholder.")]
@@ -529,7 +567,7 @@ def transition_apply(
         return application, False
     if application.state not in transition.sources:
         raise TransitionNotAllowed(code="illegal_transition", transition=name, state=application.state)
-    reason = reason.strip()
+    reason = reason_clean(reason)
     if transition.reason_required and not reason:
         raise ValidationError({"reason": [_("Give the reason; the applicant will read it.")]})
     before = application_snapshot(application)

@@ -20,7 +20,12 @@ from g60.accounts.permissions import Action, can
 from g60.core.access import AUTHENTICATED, PUBLIC, access
 from g60.core.forms import form_cleaned
 from g60.onenetwork import licensing, selectors, services
-from g60.onenetwork.constants import DOCUMENT_MAX_BYTES, ApplicationState, ShareholderKind
+from g60.onenetwork.constants import (
+    DOCUMENT_MAX_BYTES,
+    SHAREHOLDER_NAME_MAX_LENGTH,
+    ApplicationState,
+    ShareholderKind,
+)
 from g60.onenetwork.forms import CompanyForm, DocumentForm, PeopleForm, ReasonForm, errors_onto
 from g60.onenetwork.models import Application, Document
 from g60.onenetwork.names import name_check
@@ -205,6 +210,7 @@ def step_people(request: HttpRequest, public_id: Any) -> HttpResponse:
         "rows": rows or [{"index": 0, "kind": ShareholderKind.PERSON, "errors": {}}],
         "shareholder_errors": other_errors.get("shareholders", []),
         "kinds": ShareholderKind.choices,
+        "shareholder_name_max_length": SHAREHOLDER_NAME_MAX_LENGTH,
     }
     return render(request, "onenetwork/step_people.html", context)
 
@@ -218,7 +224,8 @@ def shareholder_row(request: HttpRequest) -> HttpResponse:
     except ValueError:
         index = 0
     row = {"index": index, "kind": ShareholderKind.PERSON, "errors": {}}
-    return render(request, "onenetwork/_shareholder_row.html", {"row": row, "kinds": ShareholderKind.choices})
+    context = {"row": row, "kinds": ShareholderKind.choices, "shareholder_name_max_length": SHAREHOLDER_NAME_MAX_LENGTH}
+    return render(request, "onenetwork/_shareholder_row.html", context)
 
 
 @require_http_methods(["GET", "POST"])
