@@ -1,14 +1,16 @@
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
+from django.utils.translation import gettext as _
 
 from g60.accounts.models import Role, User
 from g60.accounts.services import membership_grant
+from g60.core.commands import ProjectCommand
 from g60.regions.models import City
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = "Grant USERNAME the ROLE, for the city with division code CITY (omit for applicants/corridor-wide)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -19,12 +21,12 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["username"]).first()
         if user is None:
-            raise CommandError(f"no user named {options['username']!r}")
+            raise CommandError(_("No user is named %(name)s.") % {"name": options["username"]})
         city = None
         if options["city"]:
             city = City.objects.filter(code=options["city"]).first()
             if city is None:
-                raise CommandError(f"no corridor city with division code {options['city']!r}")
+                raise CommandError(_("No corridor city has the division code %(code)s.") % {"code": options["city"]})
         try:
             membership = membership_grant(acting_user=None, user=user, role=options["role"], city=city)
         except ValidationError as exc:

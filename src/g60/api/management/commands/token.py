@@ -1,14 +1,15 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from g60.accounts.models import User
 from g60.api.models import ApiToken
 from g60.api.services import api_token_create
+from g60.core.commands import ProjectCommand
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = "Print a new bearer token for USERNAME (for the API's Authorization: Bearer header)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -18,7 +19,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["username"], is_active=True).first()
         if user is None:
-            raise CommandError(f"no active user named {options['username']!r}")
+            raise CommandError(_("There is no active user named %(name)s.") % {"name": options["username"]})
         # Checked here: SQLite would store a longer name whole, PostgreSQL refuse it with a DataError.
         limit = ApiToken._meta.get_field("name").max_length or 0
         if len(options["name"]) > limit:

@@ -4,11 +4,13 @@ from typing import Any
 import polib
 from django.apps import apps
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from g60.core.commands import ProjectCommand
 
-class Command(BaseCommand):
+
+class Command(ProjectCommand):
     """Compile every .po file to .mo with polib, so a fresh machine needs no GNU gettext."""
 
     help = "Compile the platform's translation catalogues (.po → .mo)."
@@ -37,4 +39,4 @@ class Command(BaseCommand):
                 raise CommandError(
                     _("%(path)s cannot be written: %(error)s") % {"path": mo_path, "error": exc.strerror or exc}
                 ) from exc
-        self.stdout.write(f"translations: {len(stale)} catalogue(s) compiled")
+        self.stdout.write(_("Translations: %(count)d catalogue(s) compiled.") % {"count": len(stale)})

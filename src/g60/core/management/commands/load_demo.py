@@ -1,22 +1,26 @@
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.utils.translation import gettext as _
 
+from g60.core.commands import ProjectCommand
 from g60.core.demo import DEMO_PASSWORD, demo_accounts_load
 from g60.onenetwork.demo import onenetwork_demo_load
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = "Load the demo accounts (idempotent) and print them."
 
     def handle(self, *args: Any, **options: Any) -> None:
         accounts = demo_accounts_load()
-        self.stdout.write(f"Demo accounts (password for all: {DEMO_PASSWORD})")
+        self.stdout.write(_("Demo accounts (password for all: %(password)s)") % {"password": DEMO_PASSWORD})
         for account in accounts:
-            city = account.city_code or "corridor"
+            city = account.city_code or _("corridor")
             self.stdout.write(f"  {account.username:<22} {account.role.value:<11} {city:<9} {account.display_name}")
         from g60.registry.generator import demo_enterprises_load
 
-        self.stdout.write(f"Enterprise register: {demo_enterprises_load()} demo enterprises (existing ones kept)")
-        self.stdout.write("One-network demo applications (new ones):")
+        self.stdout.write(
+            _("Enterprise register: %(count)d demo enterprises (existing ones kept)")
+            % {"count": demo_enterprises_load()}
+        )
+        self.stdout.write(_("One-network demo applications (new ones):"))
         onenetwork_demo_load(report=self.stdout.write)

@@ -2,16 +2,18 @@ import os
 import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import connection
 from django.utils.translation import gettext as _
+
+from g60.core.commands import ProjectCommand
 
 # Each worker is a process holding the whole application: more than this is a typo, and gunicorn would fork
 # every one of them (--workers 100000 brought the machine down) or, with 0, serve nothing without a word.
 MAX_WORKERS = 64
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = "Serve the platform with gunicorn (static files by WhiteNoise); G60_BIND and G60_WORKERS set it up."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -45,6 +47,8 @@ class Command(BaseCommand):
             "--graceful-timeout", "20",
         ]  # fmt: skip
         database = connection.vendor + (f" {connection.settings_dict['NAME']}" if connection.vendor == "sqlite" else "")
-        self.stdout.write(f"serving on http://{bind}/ (database: {database})")
+        self.stdout.write(
+            _("Serving on http://%(bind)s/ (database: %(database)s).") % {"bind": bind, "database": database}
+        )
         self.stdout.flush()
         os.execv(sys.executable, argv)  # noqa: S606 - a fixed argv, no shell

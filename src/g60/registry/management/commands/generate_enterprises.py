@@ -1,14 +1,15 @@
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from g60.core.commands import ProjectCommand
 from g60.registry.generator import CITIES, GENERATED_MAX, generate, generated_to_csv, generated_to_db
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = "Write N synthetic corridor enterprises to the register (or to a CSV import file with --csv)."
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -20,7 +21,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["count"] < 0:
-            raise CommandError("N must not be negative")
+            raise CommandError(_("N must not be negative."))
         if options["start"] < 0:
             raise CommandError(_("--start must not be negative."))
         if options["count"] + options["start"] > GENERATED_MAX:
@@ -30,7 +31,10 @@ class Command(BaseCommand):
                 % {"limit": GENERATED_MAX}
             )
         if options["city"] and options["city"] not in CITIES:
-            raise CommandError(f"unknown city {options['city']}; one of {', '.join(CITIES)}")
+            raise CommandError(
+                _("--city %(code)s is not one of the nine cities: %(codes)s.")
+                % {"code": options["city"], "codes": ", ".join(CITIES)}
+            )
         rows = generate(options["count"], seed=options["seed"], city=options["city"], start=options["start"])
         if options["csv"] is not None:
             try:
@@ -40,8 +44,10 @@ class Command(BaseCommand):
                     _("--csv %(path)s cannot be written: %(error)s")
                     % {"path": Path(options["csv"]), "error": exc.strerror or exc}
                 ) from exc
-            self.stdout.write(f"{written} enterprises written to {options['csv']}")
+            self.stdout.write(
+                _("%(count)d enterprises written to %(path)s.") % {"count": written, "path": options["csv"]}
+            )
             return
         with transaction.atomic():
             written = generated_to_db(rows)
-        self.stdout.write(f"{written} enterprises generated (existing USCCs left unchanged)")
+        self.stdout.write(_("%(count)d enterprises generated (existing USCCs left unchanged).") % {"count": written})

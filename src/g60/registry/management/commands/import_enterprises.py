@@ -5,10 +5,11 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from g60.accounts.models import User
+from g60.core.commands import ProjectCommand
 from g60.core.files import text_file_replaced
 from g60.registry.constants import ImportJobStatus
 from g60.registry.importing import (
@@ -23,7 +24,7 @@ from g60.registry.importing import (
 from g60.registry.models import ImportJob
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = (
         "Import enterprises from a CSV or XLSX file (columns: uscc,name,city_code,type,status,established_on,"
         "registered_capital_wan,legal_representative,industry_code,address,business_scope). Bad rows are reported "
@@ -54,7 +55,7 @@ class Command(BaseCommand):
         if options["user"]:
             user = User.objects.filter(username=options["user"]).first()
             if user is None:
-                raise CommandError(f"no user {options['user']}")
+                raise CommandError(_("--user: no user is named %(name)s.") % {"name": options["user"]})
         try:
             import_writers_check(options["writers"] or 1)  # before a job is made
         except ValueError as exc:
@@ -73,10 +74,10 @@ class Command(BaseCommand):
                 ) from exc
             job = ImportJob.objects.filter(public_id=options["resume"]).first()
             if job is None:
-                raise CommandError(f"no import job {options['resume']}")
+                raise CommandError(_("--resume: there is no import job %(job)s.") % {"job": options["resume"]})
         else:
             if not options["file"]:
-                raise CommandError("name the FILE to import (or --resume JOB)")
+                raise CommandError(_("Name the FILE to import (or --resume JOB)."))
             path = self._import_file(Path(options["file"]).resolve())
             job = None  # made once the report's file is open
         with contextlib.ExitStack() as files:
@@ -93,9 +94,9 @@ class Command(BaseCommand):
                     ) from exc
             if job is None:
                 job = import_job_create(acting_user=user, path=path)
-                self.stdout.write(f"import job {job.public_id}")
+                self.stdout.write(_("Import job %(job)s") % {"job": job.public_id})
             else:
-                self.stdout.write(f"resuming after line {job.last_committed_line}")
+                self.stdout.write(_("Resuming after line %(line)d") % {"line": job.last_committed_line})
             job = import_job_run(
                 job,
                 progress=None if options["quiet"] else self._bar,
@@ -110,10 +111,14 @@ class Command(BaseCommand):
                 # Written even without errors: an old report left at that path would tell of rows not refused.
                 csv.writer(report).writerows(error_report_rows(job))
         if report is not None:
-            self.stdout.write(f"error report: {options['errors']}")
+            self.stdout.write(_("Error report: %(path)s") % {"path": options["errors"]})
         elif job.rows_invalid:
             for error in job.errors.all()[:20]:
-                self.stdout.write(f"  line {error.line}, {error.column}: {error.rule} ({error.value!r})")
+                self.stdout.write(
+                    "  "
+                    + _("line %(line)d, %(column)s: %(rule)s (%(value)s)")
+                    % {"line": error.line, "column": error.column, "rule": error.rule, "value": repr(error.value)}
+                )
         if job.status == ImportJobStatus.FAILED:
             raise CommandError(job.failure)
 
@@ -138,8 +143,11 @@ class Command(BaseCommand):
     def _bar(self, job: ImportJob) -> None:
         width = 40
         filled = width * job.percent // 100
-        sys.stderr.write(
-            f"\r[{'#' * filled}{'.' * (width - filled)}] {job.percent:3d}% line {job.lines_read} "
-            f"created {job.rows_created} updated {job.rows_updated} errors {job.rows_invalid}"
-        )
+        counts = _("line %(line)d created %(created)d updated %(updated)d errors %(errors)d") % {
+            "line": job.lines_read,
+            "created": job.rows_created,
+            "updated": job.rows_updated,
+            "errors": job.rows_invalid,
+        }
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {job.percent:3d}% {counts}")
         sys.stderr.flush()

@@ -1,15 +1,16 @@
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from g60.accounts.models import User
+from g60.core.commands import ProjectCommand
 from g60.regions.models import City
 from g60.signing.services import signing_key_rotate
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = (
         "Retire CITY's active signing key and make a new one, acting as USERNAME (an administrator of that city). "
         "Licences signed with the retired key stay valid: its public key stays published at GET /api/v1/keys."

@@ -4,15 +4,16 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils.translation import gettext as _
 
+from g60.core.commands import ProjectCommand, database_missing_table
 from g60.signing.offline import LicenceFileUnreadable, licence_file_read, licence_file_token, reason_text
 from g60.signing.verify import PublicKeyInfo, public_keys_from_json, token_verify
 
 
-class Command(BaseCommand):
+class Command(ProjectCommand):
     help = (
         "Verify a licence offline: FILE is a licence PDF or a text file holding the QR code's token. The signature "
         "is checked with the published public keys (--keys, a saved GET /api/v1/keys answer) or, without --keys, "
@@ -43,6 +44,16 @@ class Command(BaseCommand):
         try:
             result = token_verify(token, public_keys=keys)
         except DatabaseError as exc:
+            table = database_missing_table(exc)
+            if table is not None:  # a database never migrated; the keys file is the other way
+                raise CommandError(
+                    _(
+                        "The database is not set up (no table %(table)s): run g60 migrate first, or verify "
+                        "offline with --keys KEYS.json."
+                    )
+                    % {"table": table},
+                    returncode=1,
+                ) from exc
             raise CommandError(
                 _("The local database holds no signing keys (%(error)s): verify offline with --keys KEYS.json.")
                 % {"error": exc},
