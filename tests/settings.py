@@ -15,3 +15,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 # Tests render pages without running collectstatic first; hashed names are a deployment concern.
 STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}  # noqa: F405
+# django-axes (the login lockout) is off for the suite: Client.login() authenticates without a request, which axes
+# refuses. tests/accounts/test_login_lockout.py switches it on; its attempts are rows rolled back with each test.
+AXES_ENABLED = False

@@ -4,6 +4,7 @@
 running with a guessable one. `scripts/setup` writes a local `.env` with a fresh secret for development.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import django_stubs_ext
@@ -35,12 +36,33 @@ CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_PROXY", default=False) else None
+# Behind a reverse proxy: its X-Forwarded-Proto is trusted, and its X-Forwarded-For names the client (login lockout).
+BEHIND_PROXY: bool = env.bool("BEHIND_PROXY", default=False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+# Content-Security-Policy (django-csp's CSPMiddleware): the second line of defence against injected script. Should
+# an escaping mistake ever let markup into a page, the browser still runs only the platform's own script files:
+# no inline <script>, on*= handler, style= attribute or <style> block (the templates have none, and
+# tests/core/test_content_security_policy.py scans them), no eval (htmx runs with allowEval false and without its
+# injected indicator styles: base.html's htmx-config), no plug-ins, no foreign <base>, forms submit to the platform
+# only, and no framing (as X_FRAME_OPTIONS). The pages show no data: image, so img-src is 'self' too. The one
+# relaxed page is the API's Swagger UI (g60.api.root, its own policy and why).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -51,7 +73,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "csp",  # django-csp: its system checks of the policy settings
     "ninja",  # serves the API docs' assets from our own static files, not a CDN
+    "axes",  # failed logins counted, password guessing locked out (settings under Accounts)
     "g60.core",
     "g60.regions",
     "g60.accounts",
@@ -64,6 +88,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "g60.core.middleware.ContentSecurityPolicyMiddleware",  # django-csp's, its usual header built once
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "g60.core.middleware.RequestIdMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -76,6 +101,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a login refused for lockout into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "g60.urls"
@@ -124,6 +151,24 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "core:dashboard"
 LOGOUT_REDIRECT_URL = "core:home"
+# Password guessing (django-axes, database handler): failed logins are counted per username and client address;
+# after AXES_FAILURE_LIMIT of them, each within the cool-off of the one before, that pair is locked out for the
+# cool-off: the login (and the admin's) answers 429 with g60.accounts.lockout's page, and the lockout is audited.
+# A successful login resets the count; `g60 axes-reset-username NAME` or the admin's access attempts lift it sooner.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT: int = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_MINUTES: int = env.int("AXES_COOLOFF_MINUTES", default=15)
+if min(AXES_FAILURE_LIMIT, AXES_COOLOFF_MINUTES) < 1:
+    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1")
+AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
+AXES_RESET_ON_SUCCESS = True
+# Attempts while locked out are refused unchecked and not counted, so the lockout ends when its page says.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "g60.accounts.lockout.client_ip"  # REMOTE_ADDR, or the proxy's X-Forwarded-For
+AXES_LOCKOUT_CALLABLE = "g60.accounts.lockout.lockout_response"
+AXES_VERBOSE = False  # no start-up banner in every `g60` command's output
 
 # --- Languages ------------------------------------------------------------------------------------------------
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "g60.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Connects the lockout's audit event to django-axes' signal.
+        from g60.accounts import lockout  # noqa: F401

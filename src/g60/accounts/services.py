@@ -1,5 +1,6 @@
 """Writes to users and memberships. Each is audited in the same transaction."""
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -82,3 +83,17 @@ def membership_revoke(*, acting_user: User, membership: Membership) -> None:
     audit_record(actor=acting_user, action="membership.revoke", obj=locked, before=before)
     locked.delete()
     forget_grants(locked.user)
+
+
+@transaction.atomic
+def login_lockout_record(*, username: str, ip_address: str | None, failures: int, locked_until: datetime) -> None:
+    """Audit a lockout for password guessing (g60.accounts.lockout): `username` as typed, which may name no account,
+    locked out from `ip_address` after `failures` failed logins until `locked_until`. The system is the actor, the
+    password is never recorded."""
+    audit_record(
+        actor=None,
+        action="auth.lockout",
+        object_type="auth.login",
+        object_repr=username,
+        after={"username": username, "ip_address": ip_address, "failures": failures, "locked_until": locked_until},
+    )

@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from csp.decorators import csp_update
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -36,12 +37,20 @@ class ObjectParser(Parser):
         return data
 
 
+# The docs page (Swagger UI, from ninja's own static files) runs under the platform's strict Content-Security-Policy
+# (settings.CONTENT_SECURITY_POLICY) but for one source: Swagger UI's style sheet draws its icons (the arrows of
+# the operations and models, the copy button) as data: images, refused by img-src 'self'. ninja's page has no
+# inline script (its settings are a JSON data block, read by swagger-ui-init.js) and Swagger UI needs neither
+# inline styles nor eval, so nothing else is relaxed. The decorator also covers openapi.json, where it changes nothing.
+DOCS_CSP_UPDATE = {"img-src": ["data:"]}
+
 api = NinjaAPI(
     title="G60 Valley Platform API",
     version="1",
     description="The API of the G60 Science & Technology Innovation Valley platform, for the nine cities' systems.",
     urls_namespace="api",
     docs_url="/docs",
+    docs_decorator=csp_update(DOCS_CSP_UPDATE),
     parser=ObjectParser(),
 )
 
