@@ -12,8 +12,9 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Page, Response, expect
 
-from g60.core.demo import DEMO_PASSWORD, demo_accounts_load
+from g60.core.demo import demo_accounts_load
 from g60.onenetwork.models import Application
+from tests.e2e.steps import COMPANY, LEGAL_REP_ID, PARTNER_ID, log_in
 from tests.registry.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -25,12 +26,6 @@ document.addEventListener("securitypolicyviolation", (event) => {
   );
 });
 """
-COMPANY = "上海松江启明星链科技有限公司"
-
-
-def _id_number(first17: str) -> str:
-    weights = [pow(2, 17 - i, 11) for i in range(17)]
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
 
 
 @pytest.fixture
@@ -90,11 +85,7 @@ def test_pages_work_under_the_policy(page: Page, violations: list[str]) -> None:
     expect(page.get_by_role("button", name="Execute").first).to_be_visible()
 
     # Log in; a new application: the name check (htmx), then the shareholders.
-    _open(page, "/accounts/login/")
-    page.get_by_label("Username").fill("applicant")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url("/workspace/")
+    log_in(page, "applicant")
     _open(page, "/onenetwork/applications/new/")
     page.locator("#id_domicile_city").select_option("310117")
     page.locator("#id_window_city").select_option("310117")
@@ -108,7 +99,7 @@ def test_pages_work_under_the_policy(page: Page, violations: list[str]) -> None:
     page.locator("#id_business_scope").fill("卫星互联网软件开发；技术服务")
     page.locator("#save-company").click()
 
-    legal_rep_id = _id_number("31011719850312001")
+    legal_rep_id = LEGAL_REP_ID
     page.locator("#id_legal_representative").fill("张明")
     page.locator("#id_legal_representative_id_number").fill(legal_rep_id)
     page.locator("#sh-name-0").fill("张明")
@@ -120,7 +111,7 @@ def test_pages_work_under_the_policy(page: Page, violations: list[str]) -> None:
     page.locator("#add-shareholder").click()
     expect(page.locator("#sh-name-2")).to_be_visible()
     page.locator("#sh-name-1").fill("李华")
-    page.locator("#sh-id-1").fill(_id_number("33040219900708002"))
+    page.locator("#sh-id-1").fill(PARTNER_ID)
     page.locator("#sh-share-1").fill("40")
     page.locator("#sh-name-2").fill("王五")
     page.locator("#sh-share-2").fill("25")

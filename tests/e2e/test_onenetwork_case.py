@@ -10,31 +10,14 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from g60.core.demo import DEMO_PASSWORD, demo_accounts_load
+from g60.core.demo import demo_accounts_load
 from g60.onenetwork.models import Application
+from tests.e2e.steps import COMPANY, LEGAL_REP_ID, PARTNER_ID, log_in
 from tests.signing.helpers import token_parts, token_rebuild
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-COMPANY = "上海松江启明星链科技有限公司"
-
-
-def _id_number(first17: str) -> str:
-    weights = [pow(2, 17 - i, 11) for i in range(17)]
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, weights, strict=True)) % 11]
-
-
-LEGAL_REP_ID = _id_number("31011719850312001")
-PARTNER_ID = _id_number("33040219900708002")
 PDF = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-    expect(page).to_have_url("/workspace/")
 
 
 def log_out(page: Page) -> None:

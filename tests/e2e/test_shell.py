@@ -3,17 +3,11 @@
 import pytest
 from playwright.sync_api import Page, expect
 
-from g60.core.demo import DEMO_PASSWORD, demo_accounts_load
+from g60.core.demo import demo_accounts_load
+from tests.e2e.steps import log_in
 
 # Transactional: the live server runs in another thread (tests/conftest.py reloads the reference data).
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-def log_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def test_demo_clerk_logs_in_and_switches_language(page: Page, screenshot) -> None:  # type: ignore[no-untyped-def]
