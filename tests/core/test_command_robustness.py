@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import unicodedata
 import uuid
 from collections.abc import Iterator
 from io import StringIO
@@ -21,7 +22,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, OperationalError, ProgrammingError
 from django.utils import translation
 
-from g60.core.commands import ProjectCommand, database_missing_table
+from g60.core.commands import ProjectCommand, column, database_missing_table
 from g60.signing.algorithms import ED25519, scheme_get
 from g60.signing.tokens import b64url_encode, signing_input, token_encode
 from tests.accounts.factories import UserFactory
@@ -214,6 +215,16 @@ def test_a_command_that_succeeds_still_exits_0_with_its_whole_output(tmp_path: P
 # Messages that were English only, now in the platform's language.
 
 
+def _columns(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def test_column_pads_to_the_width_a_terminal_shows() -> None:
+    assert column("全走廊", 9) == "全走廊   "
+    assert column("330400", 9) == "330400   "
+    assert column("太长的一段文字", 9) == "太长的一段文字"  # wider than the column: left as it is
+
+
 def _out(*args: str, **options: object) -> str:
     out = StringIO()
     call_command(*args, stdout=out, stderr=StringIO(), **options)
@@ -275,6 +286,10 @@ def test_reports_that_were_english_only_read_in_chinese(
         demo = _out("load_demo").splitlines()
         assert demo[0] == "演示账户（密码均为 G60-demo-2026）"
         assert any("全走廊" in line for line in demo)
+        # The accounts' table lines up in a terminal, where a Chinese character takes two columns.
+        accounts = [line for line in demo if line.startswith("  ") and "·" in line]
+        assert len(accounts) >= 10
+        assert len({_columns(line[: line.index("·")].rstrip().rsplit(" ", 1)[0]) for line in accounts}) == 1
         assert any(line.startswith("企业名录：") for line in demo) and "一网通办演示申请（新增的）：" in demo
     assert _out("audit_verify").startswith("Audit chain intact: ")
 

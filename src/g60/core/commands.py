@@ -7,6 +7,7 @@ database error is left as it was: it is a fault to see whole, not a set-up step.
 """
 
 import re
+import unicodedata
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
@@ -34,6 +35,13 @@ def database_missing_table(exc: BaseException) -> str | None:
         if found:
             return found.group(1)
     return None
+
+
+def column(text: str, width: int) -> str:
+    """`text` padded with spaces to `width` columns of a terminal, where a Chinese character takes two: str.ljust
+    counts characters, and a table whose cells mix Chinese and Latin text came out ragged."""
+    columns = sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+    return text + " " * max(0, width - columns)
 
 
 def database_not_set_up(table: str) -> CommandError:

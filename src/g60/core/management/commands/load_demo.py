@@ -2,7 +2,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from g60.core.commands import ProjectCommand
+from g60.core.commands import ProjectCommand, column
 from g60.core.demo import DEMO_PASSWORD, demo_accounts_load
 from g60.onenetwork.demo import onenetwork_demo_load
 
@@ -15,7 +15,10 @@ class Command(ProjectCommand):
         self.stdout.write(_("Demo accounts (password for all: %(password)s)") % {"password": DEMO_PASSWORD})
         for account in accounts:
             city = account.city_code or _("corridor")
-            self.stdout.write(f"  {account.username:<22} {account.role.value:<11} {city:<9} {account.display_name}")
+            self.stdout.write(
+                f"  {column(account.username, 22)} {column(account.role.value, 11)} {column(city, 9)} "
+                f"{account.display_name}"
+            )
         from g60.registry.generator import demo_enterprises_load
 
         self.stdout.write(
