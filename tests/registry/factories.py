@@ -65,4 +65,4 @@ class ImportRowErrorFactory(DjangoModelFactory):
     job = factory.SubFactory(ImportJobFactory)
     line = 2
     column = "uscc"
-    rule = "A Unified Social Credit Code has 18 characters."
+    code = "uscc_length"

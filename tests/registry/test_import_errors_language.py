@@ -137,7 +137,9 @@ def test_the_command_and_its_report_speak_the_readers_language(run_language: str
 
 def test_errors_recorded_as_text_by_an_older_import_are_shown_as_written(make_user, client_for) -> None:  # type: ignore[no-untyped-def]
     job = ImportJobFactory(status=ImportJobStatus.DONE, rows_invalid=1)
-    ImportRowErrorFactory(job=job, line=2, column="uscc", value="9132", rule="统一社会信用代码应为 18 位。")
+    ImportRowErrorFactory(
+        job=job, line=2, column="uscc", value="9132", code="", rule_text="统一社会信用代码应为 18 位。"
+    )
     error = ImportRowError.objects.get()
     assert (error.code, error.params, error.rule_text) == ("", {}, "统一社会信用代码应为 18 位。")
     for language in ("en", "zh-hans"):
@@ -157,7 +159,7 @@ def test_the_migration_turns_the_texts_an_import_wrote_into_codes() -> None:
         6: "a rule worded by some other version",
     }
     for line, text in texts.items():
-        ImportRowErrorFactory(job=job, line=line, rule=text)
+        ImportRowErrorFactory(job=job, line=line, code="", rule_text=text)
     migration.texts_to_codes(apps, None)
     stored = {e.line: (e.code, e.params, e.rule_text) for e in ImportRowError.objects.all()}
     assert stored == {

@@ -1074,15 +1074,12 @@ def error_report_rows(job: ImportJob, language: str | None = None) -> Iterator[l
 
 def _error_report_rows(job: ImportJob, language: str) -> Iterator[list[str]]:
     yield ["line", "column", "value", "rule"]
-    # A report holds few distinct rules (a code with its parameters): each is rendered once.
-    rendered: dict[tuple[str, str], str] = {}
+    # A report holds few distinct rules (a code with its parameters, or an older import's text): each is rendered
+    # once.
+    rendered: dict[tuple[str, str, str], str] = {}
     for error in job.errors.order_by("line", "id").iterator(chunk_size=2000):
-        if not error.code:
-            rule = error.rule_text  # recorded as text by an older import
-        else:
-            key = (error.code, json.dumps(error.params, sort_keys=True))
-            rule = rendered.get(key, "")
-            if not rule:
-                with translation.override(language):
-                    rule = rendered[key] = error.rule
-        yield [str(error.line), error.column, error.value, rule]
+        key = (error.code, json.dumps(error.params, sort_keys=True), error.rule_text)
+        if key not in rendered:
+            with translation.override(language):
+                rendered[key] = error.rule
+        yield [str(error.line), error.column, error.value, rendered[key]]

@@ -222,8 +222,3 @@ class ImportRowError(models.Model):
     def rule(self) -> str:
         """The rule in the active language (an older error's text as it was recorded)."""
         return rule_text(self.code, self.params) if self.code else self.rule_text
-
-    @rule.setter
-    def rule(self, text: str) -> None:
-        """A rule given as text is kept as text (as older imports recorded it)."""
-        self.code, self.params, self.rule_text = "", {}, text
