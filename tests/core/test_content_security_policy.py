@@ -14,11 +14,10 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.staticfiles import finders
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import reverse
 
-from tests.core.test_page_language import Page, common_pages, populated_pages
+from tests.core.test_page_language import common_pages, populated_pages
 from tests.core.test_url_access import ACCESS_MAP, URL_KWARGS
 
 pytestmark = pytest.mark.django_db
@@ -172,18 +171,6 @@ def test_no_template_has_what_the_policy_refuses() -> None:
 # --- The header on every answer ---------------------------------------------------------------------------------
 
 
-def _answer(page: Page) -> HttpResponse:
-    """Page.render's request, answering the response (its header) rather than the content."""
-    headers = {"HX-Request": "true"} if page.htmx else {}
-    if page.method == "get":
-        response = page.client.get(page.url, page.data, headers=headers)
-    else:
-        response = page.client.post(page.url, page.data, headers=headers, follow=True)
-    expected = page.status if isinstance(page.status, tuple) else (page.status,)
-    assert response.status_code in expected, (page.label, response.status_code)
-    return response
-
-
 def test_every_page_answers_with_the_strict_policy(tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
     """The pages of tests/core/test_page_language.py (every page of the site, its htmx partials and its forms
     answered with errors, for the roles that see them): the strict header, and nothing in the HTML it refuses
@@ -192,7 +179,7 @@ def test_every_page_answers_with_the_strict_policy(tmp_path, settings) -> None: 
     settings.REGISTRY_IMPORT_IN_BACKGROUND = False
     problems = []
     for page in common_pages() + populated_pages("en")[0]:
-        response = _answer(page)
+        response = page.respond()
         if policy(response.get(HEADER, "")) != STRICT:
             problems.append(f"{page.label}: {HEADER}: {response.get(HEADER)!r}")
         problems += [f"{page.label}: {breach}" for breach in breaches(response.content.decode())]

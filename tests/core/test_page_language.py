@@ -24,6 +24,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.http import HttpResponse
 from django.test import Client
 from django.urls import resolve, reverse
 from django.utils import translation
@@ -184,8 +185,8 @@ class Page:
     status: int | tuple[int, ...] = 200
     codes: frozenset[str] = frozenset()  # Latin words this page shows as codes, beside ALLOWED_LATIN
 
-    def render(self, language: str) -> str:
-        self.client.cookies["django_language"] = language
+    def respond(self) -> HttpResponse:
+        """The page's answer, its status checked."""
         headers = {"HX-Request": "true"} if self.htmx else {}
         if self.method == "get":
             response = self.client.get(self.url, self.data, headers=headers)
@@ -193,6 +194,11 @@ class Page:
             response = self.client.post(self.url, self.data, headers=headers, follow=True)
         expected = self.status if isinstance(self.status, tuple) else (self.status,)
         assert response.status_code in expected, (self.label, response.status_code)
+        return response
+
+    def render(self, language: str) -> str:
+        self.client.cookies["django_language"] = language
+        response = self.respond()
         assert response["Content-Type"].startswith("text/html"), self.label
         return response.content.decode()
 

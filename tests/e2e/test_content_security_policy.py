@@ -14,7 +14,7 @@ from playwright.sync_api import Page, Response, expect
 
 from g60.core.demo import demo_accounts_load
 from g60.onenetwork.models import Application
-from tests.e2e.steps import COMPANY, LEGAL_REP_ID, PARTNER_ID, log_in
+from tests.e2e.steps import COMPANY, LEGAL_REP_ID, PARTNER_ID, company_step_fill, log_in
 from tests.registry.factories import EnterpriseFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -87,23 +87,12 @@ def test_pages_work_under_the_policy(page: Page, violations: list[str]) -> None:
     # Log in; a new application: the name check (htmx), then the shareholders.
     log_in(page, "applicant")
     _open(page, "/onenetwork/applications/new/")
-    page.locator("#id_domicile_city").select_option("310117")
-    page.locator("#id_window_city").select_option("310117")
-    page.locator("#id_form").select_option("company")
-    page.locator("#id_industry_code").fill("I6513")
-    page.locator("#id_name").fill(COMPANY)
-    page.locator("#id_name").press("Tab")
-    expect(page.locator("#name-check")).to_contain_text("启明星链")
-    page.locator("#id_registered_capital_wan").fill("1000")
-    page.locator("#id_address").fill("上海市松江区新桥镇 G60 科创云廊 5 号楼")
-    page.locator("#id_business_scope").fill("卫星互联网软件开发；技术服务")
-    page.locator("#save-company").click()
+    company_step_fill(page, window_city="310117")
 
-    legal_rep_id = LEGAL_REP_ID
     page.locator("#id_legal_representative").fill("张明")
-    page.locator("#id_legal_representative_id_number").fill(legal_rep_id)
+    page.locator("#id_legal_representative_id_number").fill(LEGAL_REP_ID)
     page.locator("#sh-name-0").fill("张明")
-    page.locator("#sh-id-0").fill(legal_rep_id)
+    page.locator("#sh-id-0").fill(LEGAL_REP_ID)
     page.locator("#sh-share-0").fill("60")
     # Two rows added by htmx, each with the next index (site.js sends it: no js: value, which needs eval).
     page.locator("#add-shareholder").click()

@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 
 from g60.core.demo import demo_accounts_load
 from g60.onenetwork.models import Application
-from tests.e2e.steps import COMPANY, LEGAL_REP_ID, PARTNER_ID, log_in
+from tests.e2e.steps import COMPANY, LEGAL_REP_ID, PARTNER_ID, company_step_fill, log_in
 from tests.signing.helpers import token_parts, token_rebuild
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -31,19 +31,7 @@ def test_accept_in_jiaxing_approve_in_songjiang_verify_anywhere(page: Page, scre
     # --- the applicant: a Songjiang company, papers handed in at the Jiaxing window -----------------------------
     log_in(page, "applicant")
     page.goto("/onenetwork/applications/new/")
-    page.locator("#id_domicile_city").select_option("310117")
-    page.locator("#id_window_city").select_option("330400")
-    page.locator("#id_form").select_option("company")
-    page.locator("#id_industry_code").fill("I6513")
-    page.locator("#id_name").fill(COMPANY)
-    page.locator("#id_name").press("Tab")
-    # htmx checks the name when it changes and shows the four parts.
-    expect(page.locator("#name-check")).to_contain_text("启明星链")
-    page.locator("#id_name_en").fill("Shanghai Songjiang Qiming Xinglian Technology Co., Ltd.")
-    page.locator("#id_registered_capital_wan").fill("1000")
-    page.locator("#id_address").fill("上海市松江区新桥镇 G60 科创云廊 5 号楼")
-    page.locator("#id_business_scope").fill("卫星互联网软件开发；技术服务")
-    page.locator("#save-company").click()
+    company_step_fill(page, window_city="330400")
 
     page.locator("#id_legal_representative").fill("张明")
     page.locator("#id_legal_representative_id_number").fill(LEGAL_REP_ID)
