@@ -23,27 +23,48 @@ PROJECT_DIR = BASE_DIR.parent.parent  # the checkout
 env = environ.Env()
 environ.Env.read_env(PROJECT_DIR / ".env")
 
+# django-environ's own int() and bool() either fail with Python's bare error (ValueError: invalid literal for
+# int() with base 10: 'ten'), naming no variable, or take any word for false (DEBUG=ture is False). These stop
+# the start-up naming the variable and what it accepts.
+_TRUE = frozenset(environ.Env.BOOLEAN_TRUE_STRINGS)
+_FALSE = frozenset({"false", "off", "n", "no", "0", ""})
+
+
+def _env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.str(name, default=str(default)).strip()
+    if not (raw.isascii() and raw.isdigit()) or int(raw) < minimum:
+        raise ImproperlyConfigured(f"{name} must be a whole number of at least {minimum}, not {raw!r}")
+    return int(raw)
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = env.str(name, default="true" if default else "false").strip().lower()
+    if raw not in _TRUE | _FALSE:
+        raise ImproperlyConfigured(f"{name} must be true or false (1/0, yes/no, on/off), not {raw!r}")
+    return raw in _TRUE
+
+
 SECRET_KEY: str = env.str("SECRET_KEY")
-DEBUG: bool = env.bool("DEBUG", default=False)
+DEBUG: bool = _env_bool("DEBUG", default=False)
 ALLOWED_HOSTS: list[str] = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"])
 CSRF_TRUSTED_ORIGINS: list[str] = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 # HTTPS is on unless switched off explicitly (the demo on http://127.0.0.1 switches it off).
-HTTPS: bool = env.bool("G60_HTTPS", default=not DEBUG)
+HTTPS: bool = _env_bool("G60_HTTPS", default=not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
-SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
+SECURE_HSTS_SECONDS = _env_int("SECURE_HSTS_SECONDS", default=31536000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
 SECURE_HSTS_PRELOAD = HTTPS
 # Behind a reverse proxy: its X-Forwarded-Proto is trusted, and its X-Forwarded-For names the client (login lockout).
-BEHIND_PROXY: bool = env.bool("BEHIND_PROXY", default=False)
+BEHIND_PROXY: bool = _env_bool("BEHIND_PROXY", default=False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+SESSION_COOKIE_AGE = _env_int("SESSION_COOKIE_AGE", default=8 * 3600, minimum=1)
 # Content-Security-Policy (django-csp's CSPMiddleware): the second line of defence against injected script. Should
 # an escaping mistake ever let markup into a page, the browser still runs only the platform's own script files:
 # no inline <script>, on*= handler, style= attribute or <style> block (the templates have none, and
@@ -131,7 +152,7 @@ TEMPLATES = [
 DATABASES = {
     "default": database_config(
         env.str("DATABASE_URL", default=f"sqlite:///{PROJECT_DIR / 'var' / 'g60.sqlite3'}"),
-        conn_max_age=env.int("CONN_MAX_AGE", default=60),
+        conn_max_age=_env_int("CONN_MAX_AGE", default=60),
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -158,10 +179,8 @@ LOGOUT_REDIRECT_URL = "core:home"
 AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
-AXES_FAILURE_LIMIT: int = env.int("AXES_FAILURE_LIMIT", default=5)
-AXES_COOLOFF_MINUTES: int = env.int("AXES_COOLOFF_MINUTES", default=15)
-if min(AXES_FAILURE_LIMIT, AXES_COOLOFF_MINUTES) < 1:
-    raise ImproperlyConfigured("AXES_FAILURE_LIMIT and AXES_COOLOFF_MINUTES must be at least 1")
+AXES_FAILURE_LIMIT: int = _env_int("AXES_FAILURE_LIMIT", default=5, minimum=1)
+AXES_COOLOFF_MINUTES: int = _env_int("AXES_COOLOFF_MINUTES", default=15, minimum=1)
 AXES_COOLOFF_TIME = timedelta(minutes=AXES_COOLOFF_MINUTES)
 AXES_RESET_ON_SUCCESS = True
 # Attempts while locked out are refused unchecked and not counted, so the lockout ends when its page says.

@@ -44,6 +44,19 @@ def test_project_uses_the_queued_backend(tmp_path: Path) -> None:
     assert database_config(f"sqlite:///{tmp_path}/x.sqlite3")["ENGINE"] == "g60.sqlite_backend"
 
 
+def test_a_connection_opens_with_the_projects_pragmas(tmp_path: Path) -> None:
+    """WAL, NORMAL sync, foreign keys and a 32 MiB page cache (g60.dbconfig says why)."""
+    connection = _connections(tmp_path)["default"]
+    with connection.cursor() as cursor:
+        found = {}
+        for pragma in ("journal_mode", "synchronous", "foreign_keys", "cache_size"):
+            cursor.execute(f"PRAGMA {pragma}")
+            found[pragma] = cursor.fetchone()[0]
+    connection.close()
+    # synchronous: 1 is NORMAL; a negative cache_size is in KiB.
+    assert found == {"journal_mode": "wal", "synchronous": 1, "foreign_keys": 1, "cache_size": -32768}
+
+
 def test_a_second_writer_waits_for_the_first_then_writes(tmp_path: Path) -> None:
     handler = _connections(tmp_path)
     first = handler["default"]
