@@ -1,6 +1,9 @@
 """The navigation bar: each entry names the rule that decides who sees it, so every role sees its own work."""
 
+from __future__ import annotations
+
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
 from django.urls import reverse
@@ -9,6 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from g60.accounts.permissions import Action, can
 from g60.core.access import AUTHENTICATED, PUBLIC, AccessRule
+
+if TYPE_CHECKING:
+    from g60.accounts.permissions import AnyUser
 
 
 @dataclass(frozen=True)
@@ -34,18 +40,18 @@ NAV: list[NavEntry] = [
 ]
 
 
-def visible(request: HttpRequest, rule: AccessRule) -> bool:
+def visible(user: AnyUser, rule: AccessRule) -> bool:
     if rule == PUBLIC:
         return True
     if rule == AUTHENTICATED:
-        return bool(request.user.is_authenticated)
-    return isinstance(rule, Action) and can(request.user, rule)
+        return bool(user.is_authenticated)
+    return isinstance(rule, Action) and can(user, rule)
 
 
-def nav_for(request: HttpRequest) -> list[dict[str, object]]:
+def nav_for(request: HttpRequest, user: AnyUser) -> list[dict[str, object]]:
     entries: list[dict[str, object]] = []
     for entry in NAV:
-        if not visible(request, entry.rule):
+        if not visible(user, entry.rule):
             continue
         url = reverse(entry.url_name)
         current = request.path == url if url == "/" else request.path.startswith(url)
