@@ -343,7 +343,7 @@ def test_unreadable_import_fails_with_the_reason(
     response = client.post(reverse("registry:import"), {"file": SimpleUploadedFile(file_name, content)}, follow=True)
     assert response.status_code == 200
     job = ImportJob.objects.get()
-    assert job.status == ImportJobStatus.FAILED and failure in job.failure
+    assert job.status == ImportJobStatus.FAILED and failure in job.failure_text
     assert failure in response.content.decode()
     assert not Enterprise.objects.exists()
 
@@ -358,7 +358,7 @@ def test_import_row_with_a_nul_byte_is_reported_not_written(column: str, make_us
     response = client.post(reverse("registry:import"), {"file": SimpleUploadedFile("nul.csv", content.encode())})
     assert response.status_code == 302
     job = ImportJob.objects.get()
-    assert job.status == ImportJobStatus.DONE, job.failure
+    assert job.status == ImportJobStatus.DONE, job.failure_text
     error = job.errors.get()
     assert (error.line, error.column, error.rule) == (2, column, NULL_EN)
     assert "\x00" not in error.value

@@ -105,7 +105,7 @@ def test_wrong_columns_fail_the_whole_file(tmp_path: Path) -> None:
     )
     job = run(path)
     assert job.status == ImportJobStatus.FAILED
-    assert "address" in job.failure
+    assert "address" in job.failure_text
     assert not Enterprise.objects.exists()
 
 

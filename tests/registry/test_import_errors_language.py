@@ -1,5 +1,6 @@
 """An import's row errors are stored as data (line, column, rule code and parameters) and read in the reader's
-language, whatever language the import ran in; every text column has a length limit, enforced with a row error."""
+language, whatever language the import ran in, and so is the reason a whole file was refused; every text column
+has a length limit, enforced with a row error."""
 
 import csv
 import datetime as dt
@@ -11,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import Client
 from django.urls import reverse
@@ -133,6 +134,44 @@ def test_the_command_and_its_report_speak_the_readers_language(run_language: str
     for expected in EXPECTED:
         assert expected[shown] in out
         assert expected[LANGUAGES[run_language]] not in out
+
+
+@pytest.mark.parametrize("run_language", ["en", "zh-hans"])
+def test_a_file_refused_as_a_whole_says_why_in_the_readers_language(
+    run_language: str, make_user, client_for, settings, tmp_path: Path, capsys
+) -> None:  # type: ignore[no-untyped-def]
+    settings.REGISTRY_IMPORT_IN_BACKGROUND = False
+    settings.MEDIA_ROOT = tmp_path
+    uploader = _speaking(client_for(make_user(Role.ANALYST)), run_language)
+    wrong = b"uscc,name\n91320500MA1XLH608E,x\n"
+    response = uploader.post(reverse("registry:import"), {"file": SimpleUploadedFile("a.csv", wrong)})
+    assert response.status_code == 302
+    job = ImportJob.objects.get()
+    missing = ",".join(c for c in COLUMNS if c not in ("uscc", "name"))
+    assert job.status == ImportJobStatus.FAILED
+    assert (job.failure_code, job.failure_params, job.failure) == (
+        "file_columns",
+        {"columns": ",".join(COLUMNS), "missing": missing, "unknown": "-"},
+        "",
+    )
+    reasons = {
+        "en": f"Line 1: the columns must be {','.join(COLUMNS)} (missing: {missing}; unknown: -).",
+        "zh-hans": f"第 1 行：列须为 {','.join(COLUMNS)}（缺少：{missing}；未知：-）。",
+    }
+    for language in ("en", "zh-hans"):
+        page = _page(_speaking(client_for(make_user(Role.ANALYST)), language), job)
+        assert reasons[language] in page and reasons[OTHER[language]] not in page
+    # The command resuming the job says it in its own language, whoever started it.
+    read_language = OTHER[run_language]
+    with translation.override(read_language), pytest.raises(CommandError) as refused:
+        call_command("import_enterprises", "--resume", str(job.public_id), "--quiet")
+    assert str(refused.value) == reasons[read_language]
+
+
+def test_a_reason_recorded_as_text_by_an_older_import_is_shown_as_written(make_user, client_for) -> None:  # type: ignore[no-untyped-def]
+    job = ImportJobFactory(status=ImportJobStatus.FAILED, failure="文件不是 UTF-8 编码的文本。")
+    for language in ("en", "zh-hans"):
+        assert "文件不是 UTF-8 编码的文本。" in _page(_speaking(client_for(make_user(Role.ANALYST)), language), job)
 
 
 def test_errors_recorded_as_text_by_an_older_import_are_shown_as_written(make_user, client_for) -> None:  # type: ignore[no-untyped-def]

@@ -128,7 +128,7 @@ def test_a_file_that_fails_puts_the_indexes_back(tmp_path: Path) -> None:
     before = plain_indexes()
     path = write_csv(tmp_path / "a.csv", [{"uscc": GOOD["uscc"]}], columns=["uscc"])
     job = import_job_run(import_job_create(acting_user=None, path=path), defer_indexes=True)
-    assert job.status == ImportJobStatus.FAILED and "columns" in job.failure
+    assert job.status == ImportJobStatus.FAILED and "columns" in job.failure_text
     assert plain_indexes() == before
     assert ImportJob.objects.get(pk=job.pk).deferred_indexes == []
 
@@ -176,7 +176,7 @@ def test_a_job_whose_file_is_gone_is_marked_failed(tmp_path: Path) -> None:
         returned = import_job_run(job)  # no FileNotFoundError: the page that resumes a job answered 500
     job = ImportJob.objects.get(pk=job.pk)
     assert returned.status == job.status == ImportJobStatus.FAILED
-    assert "no longer on the server (a.csv)" in job.failure
+    assert "no longer on the server (a.csv)" in job.failure_text
     assert not Enterprise.objects.exists()
 
 
@@ -256,7 +256,7 @@ def test_two_writers_stopped_midway_resume_without_losing_or_repeating_a_row(tmp
     job = _several_writers_or_refused(import_job_create(acting_user=None, path=path), batch_size=8)
     if job is None:
         return
-    assert job.status == ImportJobStatus.FAILED and "UTF-8" in job.failure
+    assert job.status == ImportJobStatus.FAILED and "UTF-8" in job.failure_text
     committed = Enterprise.objects.count()
     assert 0 < committed < 300
     assert job.last_committed_line == min(job.partition_lines) > 0

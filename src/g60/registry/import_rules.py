@@ -1,4 +1,4 @@
-"""The rules a row of an import can break, by code.
+"""The rules a row of an import can break, and the reasons a whole file cannot be imported, by code.
 
 A row error is stored as data (ImportRowError: line, column, value, rule code and the rule's parameters), never
 as text in the language the import ran in: it is rendered in the language of whoever reads it, on the job's page,
@@ -6,7 +6,8 @@ in the downloadable error report and in the command's output. Errors recorded be
 (ImportRowError.rule_text) and are shown as they were written.
 
 A code keeps its meaning for good: a rule that changes gets a new code, while a message may be reworded (and is
-translated in the registry's catalogue).
+translated in the registry's catalogue). A file refused as a whole is stored the same way (ImportJob.failure_code
+and failure_params, the codes starting with file_).
 """
 
 from collections.abc import Mapping
@@ -31,6 +32,15 @@ RULES: dict[str, StrOrPromise] = {
     "capital_non_negative": _("A non-negative decimal number (10,000 yuan)."),
     "capital_digits": _("At most 14 digits before and 4 after the decimal point."),
     **INDUSTRY_CLASS_RULES,
+    # A file as a whole (ImportFileError).
+    "file_columns": _("Line 1: the columns must be %(columns)s (missing: %(missing)s; unknown: %(unknown)s)."),
+    "file_empty": _("The file is empty."),
+    "file_not_utf8": _("The file is not UTF-8 text."),
+    "file_cell_too_long": _(
+        "Line %(line)d: a cell is longer than %(limit)d characters (is a quotation mark left open?)."
+    ),
+    "file_not_xlsx": _("The file is not a readable XLSX workbook."),
+    "file_gone": _("The import's file is no longer on the server (%(path)s): upload it again."),
 }
 
 

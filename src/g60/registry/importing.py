@@ -38,7 +38,6 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError, connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 
 from g60.accounts.models import User
 from g60.audit.services import audit_record
@@ -139,7 +138,16 @@ _INDUSTRY_CLASSES = frozenset(
 
 
 class ImportFileError(Exception):
-    """The file as a whole cannot be imported (unreadable, wrong columns)."""
+    """The file as a whole cannot be imported (unreadable, wrong columns): a code of import_rules.RULES and its
+    parameters, stored on the job as they are; str() is the reason in the active language."""
+
+    def __init__(self, code: str, **params: Any) -> None:
+        super().__init__(code, params)
+        self.code = code
+        self.params = params
+
+    def __str__(self) -> str:
+        return rule_text(self.code, self.params)
 
 
 @dataclass
@@ -325,12 +333,10 @@ def _check_header(header: list[str]) -> list[str]:
     unknown = [name for name in header if name not in COLUMNS and name not in OPTIONAL_COLUMNS]
     if missing or unknown or len(set(header)) != len(header):
         raise ImportFileError(
-            _("Line 1: the columns must be %(columns)s (missing: %(missing)s; unknown: %(unknown)s).")
-            % {
-                "columns": ",".join(COLUMNS),
-                "missing": ",".join(missing) or "-",
-                "unknown": ",".join(unknown) or "-",
-            }
+            "file_columns",
+            columns=",".join(COLUMNS),
+            missing=",".join(missing) or "-",
+            unknown=",".join(unknown) or "-",
         )
     return header
 
@@ -389,7 +395,7 @@ class _Source:
                 try:
                     self.header = _check_header(next(reader))
                 except StopIteration as exc:
-                    raise ImportFileError(_("The file is empty.")) from exc
+                    raise ImportFileError("file_empty") from exc
                 width = len(self.header)
                 strip = str.strip
                 for record in reader:
@@ -400,14 +406,11 @@ class _Source:
                         cells = (cells + [""] * width)[:width]
                     yield reader.line_num, cells
             except UnicodeDecodeError as exc:
-                raise ImportFileError(_("The file is not UTF-8 text.")) from exc
+                raise ImportFileError("file_not_utf8") from exc
             except csv.Error as exc:
                 # A cell over the csv module's limit, most often a quotation mark left open that swallows the rest
                 # of the file (the job failed with a bare `Error(...)`, and a request importing in-line with 500).
-                raise ImportFileError(
-                    _("Line %(line)d: a cell is longer than %(limit)d characters (is a quotation mark left open?).")
-                    % {"line": reader.line_num, "limit": csv.field_size_limit()}
-                ) from exc
+                raise ImportFileError("file_cell_too_long", line=reader.line_num, limit=csv.field_size_limit()) from exc
 
     def _xlsx_rows(self) -> Iterator[tuple[int, list[str]]]:
         from openpyxl import load_workbook
@@ -415,7 +418,7 @@ class _Source:
         try:
             book = load_workbook(self.path, read_only=True, data_only=True)
         except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+            raise ImportFileError("file_not_xlsx") from exc
         try:
             sheet = book.worksheets[0]
             self.total = sheet.max_row or 0
@@ -423,7 +426,7 @@ class _Source:
             try:
                 self.header = _check_header([_text(cell) for cell in next(rows)])
             except StopIteration as exc:
-                raise ImportFileError(_("The file is empty.")) from exc
+                raise ImportFileError("file_empty") from exc
             width = len(self.header)
             for number, record in enumerate(rows, start=2):
                 self.done = number
@@ -437,7 +440,7 @@ class _Source:
         except Exception as exc:
             # A workbook that opens but whose sheet is missing or cut short (IndexError, an XML ParseError, ...):
             # the same refusal as one that does not open, not a traceback.
-            raise ImportFileError(_("The file is not a readable XLSX workbook.")) from exc
+            raise ImportFileError("file_not_xlsx") from exc
         finally:
             book.close()
 
@@ -792,13 +795,14 @@ def import_writers_check(writers: int) -> None:
         raise ValueError("; ".join(reasons))
 
 
-def _job_failed(job: ImportJob, failure: str, progress: ProgressCallback | None) -> ImportJob:
+def _job_failed(job: ImportJob, error: ImportFileError, progress: ProgressCallback | None) -> ImportJob:
     """End a job that cannot go on because of its file: the indexes it set aside are built again (the register
-    must not stay without them), then it is marked failed with the reason."""
+    must not stay without them), then it is marked failed with the reason (its code and parameters, shown in each
+    reader's language)."""
     indexes_restore_quietly(job)
     job.status = ImportJobStatus.FAILED
-    job.failure = failure
-    job.save(update_fields=["status", "failure", "modified_on"])
+    job.failure, job.failure_code, job.failure_params = "", error.code, error.params
+    job.save(update_fields=["status", "failure", "failure_code", "failure_params", "modified_on"])
     if progress is not None:
         progress(job)
     return job
@@ -825,8 +829,7 @@ def import_job_run(
         # Removed since the upload (a cleaned temporary folder, another server): nothing can be read, so a resume
         # fails saying so instead of with FileNotFoundError (a 500 on the page). Indexes an earlier run set aside
         # are built again: the register must not stay without them.
-        message = _("The import's file is no longer on the server (%(path)s): upload it again.")
-        return _job_failed(job, message % {"path": path.name}, progress)
+        return _job_failed(job, ImportFileError("file_gone", path=path.name), progress)
     city_codes = set(City.objects.values_list("code", flat=True))
     source = _Source(path)
     estimate = source.estimated_rows()  # reads the first megabyte
@@ -839,10 +842,10 @@ def import_job_run(
         writers = POSTGRES_WRITERS if large and connection.vendor == "postgresql" else 1
     import_writers_check(writers)
     job.status = ImportJobStatus.RUNNING
-    job.failure = ""
+    job.failure, job.failure_code, job.failure_params = "", "", {}
     if writers > 1 and not job.partition_lines:
         job.partition_lines = [job.last_committed_line] * writers
-    job.save(update_fields=["status", "failure", "partition_lines", "modified_on"])
+    job.save(update_fields=["status", "failure", "failure_code", "failure_params", "partition_lines", "modified_on"])
     if defer_indexes is None:
         defer_indexes = bool(job.deferred_indexes) or indexes_defer_wanted(estimate)
     if defer_indexes:
@@ -857,7 +860,7 @@ def import_job_run(
                 _write_sequentially(job, reader, batch_size, progress)
     except ImportFileError as exc:
         job.refresh_from_db()  # the counts of the committed batches, not of the one rolled back
-        return _job_failed(job, str(exc), progress)
+        return _job_failed(job, exc, progress)
     except BaseException as exc:
         # Anything else (the database gone, Ctrl-C): the committed batches stay and --resume goes on after them.
         # The indexes set aside are built again if the database still answers; if not, the job keeps their list

@@ -171,7 +171,12 @@ class ImportJob(TrackedModel):
     rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("rows unchanged"), default=0)
     rows_invalid = models.PositiveIntegerField(_("rows with errors"), default=0)
+    # Why the file as a whole could not be imported: a rule code of import_rules (file_...) and its parameters,
+    # shown in each reader's language (failure_text); `failure` holds what has no code (an unexpected error, as
+    # Python names it) and the reasons recorded before the codes, as they were written.
     failure = models.TextField(_("failure"), blank=True)
+    failure_code = models.CharField(_("failure code"), max_length=64, blank=True)
+    failure_params = models.JSONField(_("failure parameters"), default=dict, blank=True)
     # For an import written by several connections at once: the last line each committed (importing.py,
     # _PartitionWriter); every line up to the smallest is in.
     partition_lines = models.JSONField(_("lines committed per writer"), default=list, blank=True, editable=False)
@@ -188,6 +193,11 @@ class ImportJob(TrackedModel):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.status})"
+
+    @property
+    def failure_text(self) -> str:
+        """Why the job failed, in the active language ("" when it did not)."""
+        return rule_text(self.failure_code, self.failure_params) if self.failure_code else self.failure
 
     @property
     def percent(self) -> int:

@@ -120,7 +120,7 @@ class Command(ProjectCommand):
                     % {"line": error.line, "column": error.column, "rule": error.rule, "value": repr(error.value)}
                 )
         if job.status == ImportJobStatus.FAILED:
-            raise CommandError(job.failure)
+            raise CommandError(job.failure_text)
 
     def _import_file(self, path: Path) -> Path:
         """`path`, or CommandError saying why it cannot be imported, before a job is made for it."""
