@@ -4,6 +4,7 @@ pages, the API and the export, and what each kind of user may see of an enterpri
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from g60.accounts.permissions import Action, can
 from g60.core.process_copy import ProcessCopy
 from g60.core.query_plans import custom_plans
 from g60.core.rows import Shape, row_get, row_values
+from g60.core.statements import Statement, statement
 from g60.regions.selectors import cities_by_code
 from g60.registry.constants import EnterpriseStatus
 from g60.registry.identifiers import USCC_CHARSET, mask_resident_id
@@ -364,11 +366,8 @@ def _dense(query: EnterpriseQuery, share: float | None) -> bool:
     return city_share is not None and city_share > 0 and share / city_share >= CITY_DENSE_SHARE
 
 
-def _postgres_page(
-    queryset: QuerySet[Enterprise], in_order: QuerySet[Enterprise], query: EnterpriseQuery
-) -> tuple[list[Enterprise], float | None, int | None]:
-    """The page of a PostgreSQL text search in register order (`in_order`: the same search testing the phrase row
-    by row), the share of rows that match (None: unknown) and,
+def _postgres_page(query: EnterpriseQuery, shape: _Shape | None) -> tuple[list[Enterprise], float | None, int | None]:
+    """The page of a PostgreSQL text search in register order, the share of rows that match (None: unknown) and,
     when the GIN index answered, the number of matches up to COUNT_CAP + 1 (None: not counted yet).
 
     The GIN index finds every match before anything is sorted or counted: right for a rare name (华芯链科技, 5
@@ -382,27 +381,31 @@ def _postgres_page(
     need = query.offset + query.limit
     first_id = FIRST_ID.get()
     if first_id is not None:
-        # A range of PROBE_ROWS ids holds at most PROBE_ROWS rows; finding the PROBE_ROWS-th row itself (an
-        # OFFSET on the primary key) took 4 ms of every search on a million rows.
-        window = in_order.filter(id__lt=first_id + PROBE_ROWS)
-        # The window's ids in a subquery, then their rows: for a CJK phrase without other filters, PostgreSQL
-        # reads the ids and tests the text in the covering index (registry/0010) alone and fetches only the page's
-        # rows (芯链, sparse: 10,000 index entries instead of 10,000 rows, 11.8 → 3.8 ms on a million rows).
-        page_ids = window.values("id")[query.offset : need]
-        items = list(_listed(Enterprise.objects.filter(id__in=page_ids)).order_by("id"))
+        items = _objects("probe", query, shape, _probe, window=first_id + PROBE_ROWS)
         if len(items) == query.limit:
             # The span is positive unless the cached first id is from before the register was emptied and
             # refilled with a restarted sequence (tests, demo resets); then the share is unknown.
             span = items[-1].id - first_id + 1
             return items, (need / span if span > 0 else None), None
     if need > COUNT_CAP + 1:
-        return list(queryset[query.offset : need]), None, None
+        return _objects("page", query, shape, _page_of), None, None
     # Sparse matches: one pass of the GIN index gives the ids of the first COUNT_CAP + 1 matches in register
     # order, so the page and the count come from it (two passes, one for the page and one to count, rechecked
     # every candidate twice: 芯链 on a million rows 50 ms → 20 ms). The page's rows are then read by id.
-    ids = list(queryset.values_list("id", flat=True)[: COUNT_CAP + 1])
-    page = _listed(Enterprise.objects.filter(id__in=ids[query.offset : need])).order_by("id")
-    return list(page), None, len(ids)
+    ids = _ids(query, shape)
+    return _rows_by_id(ids[query.offset : need]), None, len(ids)
+
+
+def _probe(query: EnterpriseQuery, extra: Sequence[Any]) -> QuerySet[Enterprise]:
+    """The page among the rows of ids below extra[0], the phrase tested row by row (text_index=False). A range of
+    PROBE_ROWS ids holds at most PROBE_ROWS rows; finding the PROBE_ROWS-th row itself (an OFFSET on the primary
+    key) took 4 ms of every search on a million rows. The window's ids in a subquery, then their rows: for a CJK
+    phrase without other filters, PostgreSQL reads the ids and tests the text in the covering index
+    (registry/0010) alone and fetches only the page's rows (芯链, sparse: 10,000 index entries instead of 10,000
+    rows, 11.8 → 3.8 ms on a million rows)."""
+    window = _searched(query, text_index=False).filter(id__lt=extra[0])
+    page_ids = window.values("id")[query.offset : query.offset + query.limit]
+    return _listed(Enterprise.objects.filter(id__in=page_ids)).order_by("id")
 
 
 def enterprise_page(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool]:
@@ -437,16 +440,15 @@ def _with_cities(items: list[Enterprise]) -> list[Enterprise]:
 
 
 def _page_and_count(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool]:
-    queryset = _listed(enterprise_search(query))
-    in_order: QuerySet[Enterprise] | None = None
+    shape = _Shape.of(query)
     share: float | None = None
     counted: int | None = None
     text = bool(query.q) and not _is_uscc_prefix(query.q.upper())
-    if connection.vendor == "postgresql" and text and not query.sort:
-        in_order = _listed(enterprise_search(query, text_index=False))
-        items, share, counted = _postgres_page(queryset, in_order, query)
+    postgres_text = connection.vendor == "postgresql" and text and not query.sort
+    if postgres_text:
+        items, share, counted = _postgres_page(query, shape)
     else:
-        items = list(queryset[query.offset : query.offset + query.limit])
+        items = _objects("page", query, shape, _page_of)
     if query.offset == 0 and len(items) < query.limit:
         return items, len(items), False
     if counted is not None:
@@ -455,10 +457,188 @@ def _page_and_count(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool
     # Dense matches are counted by reading rows until COUNT_CAP of them match (in one city, that city's rows, from
     # the covering index of registry/0011); sparse ones from the GIN index, which holds the city too
     # (registry/0007) and finds the rows with both at once.
-    dense = in_order is not None and _dense(query, share)
-    counted_in = in_order if dense and in_order is not None else queryset  # (mypy cannot narrow through `dense`)
-    count = counted_in.order_by()[: COUNT_CAP + 1].count()
+    dense = postgres_text and _dense(query, share)
+    count = _count(query, shape, text_index=not dense)
     return items, min(count, COUNT_CAP), count > COUNT_CAP
+
+
+# --- The search's statements, built once per shape of query (g60.core.statements) ---------------------------------
+# Two sets of stand-ins for a search's values. Each keeps the search's shape (a CJK phrase stays a phrase of as
+# many ideographs, a USCC prefix a prefix of as many code characters, an industry code as long) and shares no
+# text with the others or with the statements' constants: ideographs of CJK extension G, which no company name
+# holds, and marks no code or word of the register uses.
+_PHRASE_MARKERS = ("".join(chr(0x31300 + i) for i in range(16)), "".join(chr(0x31320 + i) for i in range(16)))
+_USCC_MARKERS = ("9" + "Y" * 17, "8" + "X" * 17)
+_INDUSTRY_MARKERS = ("①②③④⑤", "⑥⑦⑧⑨⑩")
+
+
+@dataclass(frozen=True)
+class _Shape:
+    """What a search's SQL depends on besides its values (the key of its compiled statements), its values and
+    their two sets of stand-ins. None (from `of`) for a search whose statements are built each time: an English
+    or mixed text, or a phrase of more than 16 characters."""
+
+    kind: str  # "" (no text), "phrase" (CJK ideographs, one value each) or "uscc" (a code prefix)
+    size: int  # ideographs of the phrase or characters of the prefix
+    city: bool
+    status: bool
+    industry: int  # the industry code's length, 0 for none
+    year: bool
+    capital_min: bool
+    capital_max: bool
+    sort: str
+    offset: int
+    limit: int
+    values: tuple[Any, ...] = field(compare=False, hash=False)
+    markers: tuple[tuple[Any, ...], tuple[Any, ...]] = field(compare=False, hash=False)
+
+    @classmethod
+    def of(cls, query: EnterpriseQuery) -> _Shape | None:
+        values: list[Any] = []
+        markers: tuple[list[Any], list[Any]] = ([], [])
+        kind, size = "", 0
+        if query.q:
+            upper = query.q.upper()
+            if _is_uscc_prefix(upper):
+                kind, size = "uscc", len(upper)
+                values.append(upper)
+                markers[0].append(_USCC_MARKERS[0][:size])
+                markers[1].append(_USCC_MARKERS[1][:size])
+            else:
+                phrase = cjk_phrase(query.q)
+                if phrase is None or len(phrase) > len(_PHRASE_MARKERS[0]):
+                    return None
+                kind, size = "phrase", len(phrase)
+                values.extend(phrase)
+                markers[0].extend(_PHRASE_MARKERS[0][:size])
+                markers[1].extend(_PHRASE_MARKERS[1][:size])
+        industry = len(query.industry)
+        optional: list[tuple[Any, Any, Any]] = [
+            (query.city or None, "〇C1", "〇C2"),
+            (query.status or None, "〇S1", "〇S2"),
+            (query.industry or None, _INDUSTRY_MARKERS[0][:industry], _INDUSTRY_MARKERS[1][:industry]),
+            (query.year, 1111, 1212),
+            (query.capital_min, Decimal("1111111.1111"), Decimal("2222222.2222")),
+            (query.capital_max, Decimal("3333333.3333"), Decimal("4444444.4444")),
+        ]
+        for value, first, second in optional:
+            if value is not None:
+                values.append(value)
+                markers[0].append(first)
+                markers[1].append(second)
+        return cls(
+            kind,
+            size,
+            bool(query.city),
+            bool(query.status),
+            len(query.industry),
+            query.year is not None,
+            query.capital_min is not None,
+            query.capital_max is not None,
+            query.sort,
+            query.offset,
+            query.limit,
+            tuple(values),
+            (tuple(markers[0]), tuple(markers[1])),
+        )
+
+    def query(self, values: Sequence[Any]) -> EnterpriseQuery:
+        """A search of this shape with these values (the search's own, or stand-ins)."""
+        rest = iter(values[self.size if self.kind == "phrase" else int(self.kind == "uscc") :])
+        q = "".join(values[: self.size]) if self.kind == "phrase" else (values[0] if self.kind == "uscc" else "")
+        return EnterpriseQuery(
+            q=q,
+            city=next(rest) if self.city else "",
+            status=next(rest) if self.status else "",
+            industry=next(rest) if self.industry else "",
+            year=next(rest) if self.year else None,
+            capital_min=next(rest) if self.capital_min else None,
+            capital_max=next(rest) if self.capital_max else None,
+            sort=self.sort,
+            limit=self.limit,
+            offset=self.offset,
+        )
+
+
+Build = Callable[[EnterpriseQuery, Sequence[Any]], QuerySet[Any]]
+
+
+def _searched(query: EnterpriseQuery, *, text_index: bool = True) -> QuerySet[Enterprise]:
+    return _listed(enterprise_search(query, text_index=text_index))
+
+
+def _page_of(query: EnterpriseQuery, _extra: Sequence[Any]) -> QuerySet[Enterprise]:
+    return _searched(query)[query.offset : query.offset + query.limit]
+
+
+# Stand-ins for the one value a statement may take beyond the search's own: the end of the probe's window of ids.
+_WINDOW_MARKERS = (-1111, -2222)
+
+
+def _compiled(
+    name: str, shape: _Shape | None, build: Build, *, window: bool = False, count: bool = False
+) -> Statement | None:
+    """The statement `build` makes for searches of this shape, compiled once (None: build it each time)."""
+    if shape is None:
+        return None
+    size = len(shape.values)
+    first, second = shape.markers
+    if window:
+        first, second = (*first, _WINDOW_MARKERS[0]), (*second, _WINDOW_MARKERS[1])
+    return statement(
+        (name, shape),
+        lambda values: build(shape.query(values[:size]), values[size:]),
+        (first, second),
+        connection.alias,
+        count=count,
+    )
+
+
+def _objects(
+    name: str, query: EnterpriseQuery, shape: _Shape | None, build: Build, window: int | None = None
+) -> list[Enterprise]:
+    extra = [] if window is None else [window]
+    compiled = _compiled(name, shape, build, window=window is not None)
+    if compiled is None or shape is None:
+        return list(build(query, extra))
+    return compiled.objects(Enterprise, connection.alias, [*shape.values, *extra])
+
+
+def _count(query: EnterpriseQuery, shape: _Shape | None, *, text_index: bool) -> int:
+    """The matches up to COUNT_CAP + 1: reading rows in order (`text_index=False`, PostgreSQL) or the index's."""
+
+    def counted(q: EnterpriseQuery, _extra: Sequence[Any]) -> QuerySet[Any]:
+        return _searched(q, text_index=text_index).order_by().values("id")[: COUNT_CAP + 1]
+
+    # COUNT_CAP is written into the SQL (LIMIT), so it is part of the key (tests lower it).
+    compiled = _compiled(f"count {text_index} {COUNT_CAP}", shape, counted, count=True)
+    if compiled is None or shape is None:
+        return counted(query, ()).count()
+    return int(compiled.rows(connection.alias, shape.values)[0][0])
+
+
+def _ids(query: EnterpriseQuery, shape: _Shape | None) -> list[int]:
+    def first_ids(q: EnterpriseQuery, _extra: Sequence[Any]) -> QuerySet[Any]:
+        return _searched(q).values_list("id", flat=True)[: COUNT_CAP + 1]
+
+    compiled = _compiled(f"ids {COUNT_CAP}", shape, first_ids)
+    if compiled is None or shape is None:
+        return list(first_ids(query, ()))
+    return [row[0] for row in compiled.rows(connection.alias, shape.values)]
+
+
+def _by_id(values: Sequence[Any]) -> QuerySet[Enterprise]:
+    # One array parameter (= ANY), not IN with one placeholder per id: one statement for every page size.
+    by_id = Enterprise.objects.extra(where=["registry_enterprise.id = ANY(%s)"], params=[values[0]])
+    return _listed(by_id).order_by("id")
+
+
+def _rows_by_id(ids: list[int]) -> list[Enterprise]:
+    """The listed rows of these ids in register order (PostgreSQL)."""
+    compiled = statement("rows-by-id", _by_id, (([-1, -2],), ([-3],)), connection.alias)
+    if compiled is None:
+        return list(_by_id([ids]))
+    return compiled.objects(Enterprise, connection.alias, [ids])
 
 
 def enterprise_names_containing(*, city_code: str, texts: list[str], limit: int | None = None) -> list[str]:
