@@ -27,6 +27,8 @@ from typing import Any, TypeVar
 from django.db import connections, models, router
 from django.db.transaction import TransactionManagementError
 
+from g60.core.statements import ModelRows
+
 M = TypeVar("M", bound=models.Model)
 
 
@@ -144,9 +146,8 @@ def _key_standin(model: type[models.Model], key: str) -> tuple[Any, Any]:
 @dataclass(frozen=True)
 class _RowQuery:
     """A one-key query compiled once: its SQL and parameters (the key's at `slot`), the key's field (to prepare a
-    value as the lookup would), its compiler (for the columns' converters) and, for model rows, where the model's
-    own columns are in a row and the populators of its related objects: what ModelIterable works out anew for
-    every query."""
+    value as the lookup would), its compiler (for the columns' converters) and, for model rows, how a row becomes
+    an object (g60.core.statements.ModelRows): what ModelIterable works out anew for every query."""
 
     sql: str
     params: tuple[Any, ...]
@@ -154,11 +155,7 @@ class _RowQuery:
     field: Any
     compiler: Any
     converters: dict[int, Any]
-    start: int = 0
-    end: int = 0
-    names: tuple[str, ...] = ()
-    populators: tuple[Any, ...] = ()
-    annotations: tuple[tuple[str, int], ...] = ()  # (attribute, position in the row) of the query's annotations
+    model_rows: ModelRows | None = None
 
     def run(self, value: Any, alias: str) -> list[Any]:
         """The rows for `value`, converted as the ORM converts them."""
@@ -193,8 +190,6 @@ def _row_query(
     model: type[models.Model], alias: str, key: str, related: tuple[str, ...], where: tuple[tuple[str, Any], ...],
     lock: bool, shape: Shape | None = None,
 ) -> _RowQuery:  # fmt: skip
-    from django.db.models.query import get_related_populators
-
     field, standin = _key_standin(model, key)
     queryset = model._default_manager.using(alias).select_related(*related).filter(**dict(where))
     if lock:
@@ -202,18 +197,7 @@ def _row_query(
     if shape is not None:
         queryset = shape(queryset)
     compiled = _compiled(queryset.filter(**{key: standin}), alias, field, standin)
-    klass_info, select = compiled.compiler.klass_info, compiled.compiler.select
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    return replace(
-        compiled,
-        start=start,
-        end=end,
-        names=tuple(column[0].target.attname for column in select[start:end]),
-        # Django 5.2's signature (the stubs already describe 6.0's, which adds a fetch mode). The populators only
-        # read what they were built with, so one set serves every row.
-        populators=tuple(get_related_populators(klass_info, select, alias)),  # type: ignore[call-arg]
-        annotations=tuple(compiled.compiler.annotation_col_map.items()),
-    )
+    return replace(compiled, model_rows=ModelRows.of(compiled.compiler, alias))
 
 
 def _one_row(model: type[M], alias: str, query: _RowQuery, value: Any) -> M:
@@ -223,13 +207,8 @@ def _one_row(model: type[M], alias: str, query: _RowQuery, value: Any) -> M:
     if len(rows) > 1:
         raise model.MultipleObjectsReturned(f"{len(rows)} {model.__name__} rows for {value}")  # type: ignore[attr-defined]
     # What ModelIterable does with a compiled query's row: the model and its related objects.
-    row = rows[0]
-    instance = model.from_db(alias, query.names, row[query.start : query.end])
-    for populator in query.populators:
-        populator.populate(row, instance)
-    for name, position in query.annotations:
-        setattr(instance, name, row[position])
-    return instance
+    assert query.model_rows is not None  # noqa: S101 - a query of model rows
+    return query.model_rows.instance(model, alias, rows[0])
 
 
 def row_lock(model: type[M], pk: Any, *, related: Sequence[str] = ()) -> M:

@@ -40,19 +40,51 @@ CACHE_SIZE = 512
 
 
 @dataclass(frozen=True)
+class ModelRows:
+    """How a compiled query's rows become model instances, as ModelIterable works it out for every query: where the
+    model's own columns are in a row, the populators of its related objects and the positions of its annotations
+    (core/rows.py uses it too)."""
+
+    start: int
+    end: int
+    names: tuple[str, ...]
+    populators: tuple[Any, ...]
+    annotations: tuple[tuple[str, int], ...]
+
+    @classmethod
+    def of(cls, compiler: Any, alias: str) -> ModelRows | None:
+        klass_info, select = compiler.klass_info, compiler.select
+        if klass_info is None:  # values() or an aggregate: no model rows
+            return None
+        start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return cls(
+            start,
+            end,
+            tuple(column[0].target.attname for column in select[start:end]),
+            # Django 5.2's signature (the stubs already describe 6.0's, which adds a fetch mode). The populators only
+            # read what they were built with, so one set serves every row.
+            tuple(get_related_populators(klass_info, select, alias)),  # type: ignore[call-arg]
+            tuple(compiler.annotation_col_map.items()),
+        )
+
+    def instance(self, model: type[M], alias: str, row: Sequence[Any]) -> M:
+        instance = model.from_db(alias, self.names, row[self.start : self.end])
+        for populator in self.populators:
+            populator.populate(row, instance)
+        for name, position in self.annotations:
+            setattr(instance, name, row[position])
+        return instance
+
+
+@dataclass(frozen=True)
 class Statement:
-    """A compiled statement: its SQL, a function per parameter, and what turns its rows into objects (as
-    ModelIterable works them out for every query)."""
+    """A compiled statement: its SQL, a function per parameter, and its columns' converters and model rows."""
 
     sql: str
     slots: tuple[Slot, ...]
     compiler: Any
     converters: dict[int, Any]
-    start: int = 0
-    end: int = 0
-    names: tuple[str, ...] = ()
-    populators: tuple[Any, ...] = ()
-    annotations: tuple[tuple[str, int], ...] = ()
+    model_rows: ModelRows | None
 
     def rows(self, alias: str, values: Sequence[Any]) -> list[tuple[Any, ...]]:
         connection = connections[alias]
@@ -65,15 +97,8 @@ class Statement:
 
     def objects(self, model: type[M], alias: str, values: Sequence[Any]) -> list[M]:
         """The statement's rows as `model` instances, as the queryset would give them."""
-        instances = []
-        for row in self.rows(alias, values):
-            instance = model.from_db(alias, self.names, row[self.start : self.end])
-            for populator in self.populators:
-                populator.populate(row, instance)
-            for name, position in self.annotations:
-                setattr(instance, name, row[position])
-            instances.append(instance)
-        return instances
+        assert self.model_rows is not None  # noqa: S101 - a statement of model rows
+        return [self.model_rows.instance(model, alias, row) for row in self.rows(alias, values)]
 
 
 def _replaced(text: str, markers: tuple[tuple[int, str], ...], values: Sequence[Any]) -> str:
@@ -137,24 +162,7 @@ def _statement(
     if check_sql != sql or [slot(second) for slot in slots] != check_params:
         return None
     converters = {} if count else compiler.get_converters([c[0] for c in compiler.select[: compiler.col_count]])
-    statement = Statement(sql, slots, compiler, converters)
-    klass_info = compiler.klass_info
-    if count or klass_info is None:
-        return statement
-    select = compiler.select
-    start, end = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
-    return Statement(
-        sql,
-        slots,
-        compiler,
-        converters,
-        start=start,
-        end=end,
-        names=tuple(column[0].target.attname for column in select[start:end]),
-        # Django 5.2's signature (see core/rows.py).
-        populators=tuple(get_related_populators(klass_info, select, alias)),  # type: ignore[call-arg]
-        annotations=tuple(compiler.annotation_col_map.items()),
-    )
+    return Statement(sql, slots, compiler, converters, None if count else ModelRows.of(compiler, alias))
 
 
 _cache: OrderedDict[Hashable, Statement | None] = OrderedDict()
