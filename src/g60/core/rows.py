@@ -27,7 +27,7 @@ from typing import Any, TypeVar
 from django.db import connections, models, router
 from django.db.transaction import TransactionManagementError
 
-from g60.core.statements import ModelRows
+from g60.core.statements import ModelRows, converters_of
 
 M = TypeVar("M", bound=models.Model)
 
@@ -177,9 +177,7 @@ def _compiled(queryset: models.QuerySet[Any], alias: str, field: Any, standin: A
     slots = [i for i, param in enumerate(params) if param == standin]
     if len(slots) != 1:
         raise ValueError(f"cannot find the key's one parameter in {sql}")
-    # As results_iter() works them out for every query (a look-up per column).
-    converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
-    return _RowQuery(sql, tuple(params), slots[0], field, compiler, converters)
+    return _RowQuery(sql, tuple(params), slots[0], field, compiler, converters_of(compiler))
 
 
 Shape = Callable[[models.QuerySet[Any]], models.QuerySet[Any]]

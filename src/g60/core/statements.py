@@ -101,6 +101,14 @@ class Statement:
         return [self.model_rows.instance(model, alias, row) for row in self.rows(alias, values)]
 
 
+def converters_of(compiler: Any) -> dict[int, Any]:
+    """The converters of a compiled query's columns, as results_iter() works them out for every query (a look-up
+    per column); core/rows.py uses it too."""
+    columns = [column[0] for column in compiler.select[: compiler.col_count]]
+    converters: dict[int, Any] = compiler.get_converters(columns)
+    return converters
+
+
 def _replaced(text: str, markers: tuple[tuple[int, str], ...], values: Sequence[Any]) -> str:
     for index, marker in markers:
         text = text.replace(marker, str(values[index]))
@@ -161,7 +169,7 @@ def _statement(
     check_sql, check_params, _compiler = _compile(build(second), alias, count)
     if check_sql != sql or [slot(second) for slot in slots] != check_params:
         return None
-    converters = {} if count else compiler.get_converters([c[0] for c in compiler.select[: compiler.col_count]])
+    converters = {} if count else converters_of(compiler)
     return Statement(sql, slots, compiler, converters, None if count else ModelRows.of(compiler, alias))
 
 

@@ -531,7 +531,7 @@ class _Shape:
             size,
             bool(query.city),
             bool(query.status),
-            len(query.industry),
+            industry,
             query.year is not None,
             query.capital_min is not None,
             query.capital_max is not None,
@@ -544,8 +544,9 @@ class _Shape:
 
     def query(self, values: Sequence[Any]) -> EnterpriseQuery:
         """A search of this shape with these values (the search's own, or stand-ins)."""
-        rest = iter(values[self.size if self.kind == "phrase" else int(self.kind == "uscc") :])
-        q = "".join(values[: self.size]) if self.kind == "phrase" else (values[0] if self.kind == "uscc" else "")
+        # The text's values come first: one per ideograph of a phrase, the prefix itself, or none.
+        texts = self.size if self.kind == "phrase" else int(self.kind == "uscc")
+        q, rest = "".join(values[:texts]), iter(values[texts:])
         return EnterpriseQuery(
             q=q,
             city=next(rest) if self.city else "",
