@@ -30,6 +30,7 @@ def fresh_first_id() -> None:
 
     selectors.FIRST_ID.forget()
     selectors.CITY_SHARES.forget()
+    selectors.CHARACTER_SHARES.forget()
 
 
 @pytest.fixture
@@ -327,6 +328,45 @@ def test_a_text_finds_the_rows_whose_tokens_hold_it_whichever_test_and_plan(
                 [tsquery(q)],
             )
             assert sorted(name for (name,) in cursor.fetchall()) == expected
+
+
+@pytest.mark.parametrize("gin_characters", [1, 2, 3, 99])
+def test_the_gin_index_asked_for_the_rarest_characters_finds_the_same_rows(
+    monkeypatch: pytest.MonkeyPatch, gin_characters: int
+) -> None:
+    """On PostgreSQL the GIN index is asked for a long phrase's rarest characters only (from the statistics of
+    ANALYZE), and the LIKE tests the whole phrase: the same rows as asking for every character, whichever and
+    however few characters are asked for. Without statistics every character is asked for."""
+    from django.test.utils import CaptureQueriesContext
+
+    from g60.registry import selectors
+
+    monkeypatch.setattr(selectors, "PROBE_ROWS", 1)  # the GIN index answers
+    monkeypatch.setattr(selectors, "GIN_CHARACTERS", gin_characters)
+    for i in range(40):
+        EnterpriseFactory(name=f"苏州科技{i}有限公司")
+    for name in TRICKY_NAMES:
+        EnterpriseFactory(name=name)
+    everything = ["华芯链科技", "苏州华芯链科技有限公司", "芯链科技有限公司", "链科技有限", "芯芯链有限公司"]
+    before = {q: names(q=q, limit="100") for q in everything}
+    assert before["华芯链科技"] == ["苏州华芯（链）科技有限公司", "金华华芯链科技有限公司"]
+    assert before["芯芯链有限公司"] == ["合肥芯芯链有限公司"]
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE registry_enterprise")  # inside the test's transaction, rolled back with it
+    selectors.CHARACTER_SHARES.forget()
+    query = enterprise_query_parse({"q": "苏州华芯链科技有限公司"})
+    hint = selectors._gin_characters(query)
+    if connection.vendor != "postgresql" or gin_characters == 99:
+        assert hint == ()
+    else:
+        # 有, 限, 公, 司, 科, 技 and 州 are in every row here: the rarest are among 苏华芯链 ... never 有限公司.
+        assert len(hint) == gin_characters
+        assert not {"有", "限", "公", "司"} & {query.q[i] for i in hint}
+        with CaptureQueriesContext(connection) as queries:
+            enterprise_page(query)
+        (ids,) = [q["sql"] for q in queries.captured_queries if "to_tsquery" in q["sql"]]
+        assert "有" not in ids.split("to_tsquery")[1]
+    assert {q: names(q=q, limit="100") for q in everything} == before
 
 
 @pytest.mark.parametrize("q", ["Semicon", "华芯"])
