@@ -63,6 +63,30 @@ def test_write_only_indexes_are_gone_and_search_indexes_stay() -> None:
         assert (column,) not in columns, column
     # One index on the name (for sorting), not two.
     assert columns.count(("name",)) == 1
-    assert ("industry_code",) in columns
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, TABLE)
+    # On PostgreSQL it carries the capital too (registry/0015, below); it leads with the industry all the same.
+    assert constraints["enterprise_industry"]["columns"][0] == "industry_code"
     assert ("established_on",) in columns
     assert Enterprise._meta.get_field("uscc").unique
+
+
+def test_postgres_filter_indexes_hold_the_public_register_with_the_filtered_columns() -> None:
+    """registry/0015: a filtered search's count is read from one of these alone (PostgreSQL); SQLite keeps the
+    plain indexes the model declares."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, TABLE)
+        if connection.vendor != "postgresql":
+            assert constraints["enterprise_city_status_ind"]["columns"] == ["city_id", "status", "industry_code"]
+            return
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname = ANY(%s)",
+            [["enterprise_city_status_ind", "enterprise_city_established", "enterprise_industry"]],
+        )
+        definitions = {name: definition.split(" USING ")[1] for name, definition in cursor.fetchall()}
+    assert definitions == {
+        "enterprise_city_status_ind": "btree (city_id, status, industry_code) WHERE (NOT archived)",
+        "enterprise_city_established": "btree (city_id, established_on) "
+        "INCLUDE (registered_capital_wan) WHERE (NOT archived)",
+        "enterprise_industry": "btree (industry_code) INCLUDE (registered_capital_wan) WHERE (NOT archived)",
+    }
