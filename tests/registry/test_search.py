@@ -369,6 +369,33 @@ def test_the_gin_index_asked_for_the_rarest_characters_finds_the_same_rows(
     assert {q: names(q=q, limit="100") for q in everything} == before
 
 
+@pytest.mark.parametrize(("q", "probed"), [("科技", True), ("琮璟", False), ("琮", False), ("苏州琮", False)])
+def test_a_phrase_with_a_rare_character_goes_to_the_gin_index_at_once(
+    monkeypatch: pytest.MonkeyPatch, q: str, probed: bool
+) -> None:
+    """On PostgreSQL, when the statistics say a character of the phrase is too rare for PROBE_ROWS rows to hold
+    a page of matches, the first page's probe is skipped and the GIN index answers; the answer is the same."""
+    from django.test.utils import CaptureQueriesContext
+
+    from g60.registry import selectors
+
+    monkeypatch.setattr(selectors, "PROBE_ROWS", 10)
+    names = [f"苏州科技{i}有限公司" for i in range(12)]
+    names[7] = "苏州琮璟科技有限公司"
+    for name in names:
+        EnterpriseFactory(name=name)
+    # 琮 and 璟 are not among the common characters: half the least listed share, 0.45 × 10 rows < a page of 5.
+    common = dict.fromkeys("苏州有限公司", 1.0) | {"科": 0.9, "技": 0.9}
+    selectors.CHARACTER_SHARES.put(common)
+    with CaptureQueriesContext(connection) as queries:
+        items, count, capped = enterprise_page(enterprise_query_parse({"q": q, "limit": "5"}))
+    expected = [n for n in names if q in n]
+    assert ([e.name for e in items], count, capped) == (expected[:5], len(expected), False)
+    if connection.vendor == "postgresql":
+        probes = [s for s in (q["sql"] for q in queries.captured_queries) if "IN (SELECT" in s]
+        assert bool(probes) is probed
+
+
 @pytest.mark.parametrize("q", ["Semicon", "华芯"])
 def test_a_page_smaller_than_the_rows_before_the_first_match(q: str) -> None:
     """Matches after rows that do not match, in pages of one. On PostgreSQL the probe selects the page's ids in
