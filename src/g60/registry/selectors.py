@@ -384,6 +384,17 @@ CHARACTER_SHARES = ProcessCopy(lambda: _most_common_shares("search_vector", elem
 GIN_CHARACTERS = 3
 
 
+def _character_shares(phrase: list[str]) -> list[float] | None:
+    """The share of the register's rows holding each character of `phrase`, by PostgreSQL's statistics of the
+    search vector (None without them). A character outside the statistics' most common ones is given half the
+    least share in them, as PostgreSQL's own estimate does: rarer than every listed one."""
+    shares = CHARACTER_SHARES.get()
+    if not shares:
+        return None
+    unlisted = min(shares.values()) / 2
+    return [shares.get(character, unlisted) for character in phrase]
+
+
 def _gin_characters(query: EnterpriseQuery) -> tuple[int, ...]:
     """The positions of the (at most GIN_CHARACTERS) rarest distinct characters of a PostgreSQL search's CJK
     phrase, those the GIN index is asked for; () for every character (a short phrase, no statistics).
@@ -391,18 +402,17 @@ def _gin_characters(query: EnterpriseQuery) -> tuple[int, ...]:
     The index ANDs the posting lists of the characters it is asked for, and a full name holds 有, 限, 公 and 司,
     each in nearly every row: asking for all eleven characters of 苏州华芯链科技有限公司 read a million entries
     four times over (≈ 50 ms on a million rows), where its three rarest (芯, 链, 科) find 186 rows to test with
-    the LIKE, which tests the whole phrase all the same (≈ 14 ms). A character outside the statistics' most
-    common ones counts as rarer than all of them."""
+    the LIKE, which tests the whole phrase all the same (≈ 14 ms)."""
     if connection.vendor != "postgresql" or not query.q or _is_uscc_prefix(query.q.upper()):
         return ()
     phrase = cjk_phrase(query.q)
     if phrase is None or len(set(phrase)) <= GIN_CHARACTERS:
         return ()
-    shares = CHARACTER_SHARES.get()
-    if not shares:
+    shares = _character_shares(phrase)
+    if shares is None:
         return ()
     chosen: dict[str, int] = {}
-    for position in sorted(range(len(phrase)), key=lambda i: (shares.get(phrase[i], 0.0), i)):
+    for position in sorted(range(len(phrase)), key=lambda i: (shares[i], i)):
         chosen.setdefault(phrase[position], position)
         if len(chosen) == GIN_CHARACTERS:
             break
@@ -413,16 +423,10 @@ def _too_rare_for_the_probe(query: EnterpriseQuery, need: int) -> bool:
     """Whether a CJK phrase holds a character so rare, by PostgreSQL's statistics, that PROBE_ROWS rows are not
     expected to hold `need` matches: then the probe would read its window for nothing (≈ 2-4 ms on a million rows)
     and the GIN index, whose posting list for that character is short, answers at once. Only the plan changes:
-    both give the same page. A character outside the statistics' most common ones is given half the least
-    share in them, as PostgreSQL's own estimate does."""
+    both give the same page."""
     phrase = cjk_phrase(query.q) if query.q else None
-    if phrase is None:
-        return False
-    shares = CHARACTER_SHARES.get()
-    if not shares:
-        return False
-    unlisted = min(shares.values()) / 2
-    return min(shares.get(character, unlisted) for character in phrase) * PROBE_ROWS < need
+    shares = _character_shares(phrase) if phrase is not None else None
+    return shares is not None and min(shares) * PROBE_ROWS < need
 
 
 def _dense(query: EnterpriseQuery, share: float | None) -> bool:
