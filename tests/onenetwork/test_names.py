@@ -116,12 +116,12 @@ def test_industry_term_not_matching_the_class_warns() -> None:
 
 def _enterprise(name: str, city: City, uscc: str) -> Enterprise:
     """An enterprise of the register, not saved yet (search_text set, so bulk_create may write it too)."""
-    from g60.registry.search_text import search_text_for
+    from g60.registry.models import search_text_stored
 
     return Enterprise(
         uscc=uscc,
         name=name,
-        search_text=search_text_for(name),
+        search_text=search_text_stored(name),
         type="company",
         city=city,
         established_on=dt.date(2020, 1, 1),

@@ -30,7 +30,7 @@ def fresh_first_id() -> None:
 
     selectors.FIRST_ID.forget()
     selectors.CITY_SHARES.forget()
-    selectors.CHARACTER_SHARES.forget()
+    selectors.LEXEME_SHARES.forget()
 
 
 @pytest.fixture
@@ -286,6 +286,30 @@ def test_cjk_phrase_is_the_query_of_ideographs_only() -> None:
     assert cjk_phrase("（）") is None
 
 
+@pytest.mark.parametrize(
+    ("name", "name_en", "paired"),
+    [
+        ("华芯链科技有限公司", "Xin Co., Ltd.", "华芯 芯链 链科 科技 技有 有限 限公 公司 司 xin co ltd"),
+        ("芯", "", "芯"),
+        ("", "Semi Co", "semi co"),
+        ("G60科创（上海）Ｘ芯", "", "g60 科创 创上 上海 海 ｘ 芯"),  # a Latin word or a full-width letter: no pair
+        ("嘉兴𠀀芯有限公司", "", "嘉兴 兴𠀀 𠀀芯 芯有 有限 限公 公司 司"),  # beyond the basic plane
+        ("华为", "华为技术", "华为 为华 华为 为技 技术 术"),  # the names' tokens run on, as the phrases always did
+    ],
+)
+def test_postgresql_search_text_pairs_each_ideograph_with_the_next(name: str, name_en: str, paired: str) -> None:
+    """PostgreSQL's form of the search text (search_text.py): one lexeme per token, an ideograph followed by
+    another paired with it; the common shape's shortcut gives what the token list gives."""
+    from g60.registry.search_text import paired_tokens, search_text_for, tsquery
+
+    assert search_text_for(name, name_en, pairs=True) == paired
+    unpaired = search_text_for(name, name_en)
+    assert " ".join(paired_tokens(unpaired.split(" "))) == paired
+    assert len(paired.split(" ")) == len(unpaired.split(" "))  # positions are kept
+    assert tsquery("华芯链") == "'华芯' <-> '芯链' <-> '链':*"
+    assert tsquery("芯") == "'芯':*"
+
+
 TRICKY_NAMES = [
     "苏州华芯（链）科技有限公司",  # punctuation between 芯 and 链: the tokens are adjacent
     "杭州芯A链科技有限公司",  # a Latin letter between: they are not
@@ -330,19 +354,19 @@ def test_a_text_finds_the_rows_whose_tokens_hold_it_whichever_test_and_plan(
             assert sorted(name for (name,) in cursor.fetchall()) == expected
 
 
-@pytest.mark.parametrize("gin_characters", [1, 2, 3, 99])
-def test_the_gin_index_asked_for_the_rarest_characters_finds_the_same_rows(
-    monkeypatch: pytest.MonkeyPatch, gin_characters: int
+@pytest.mark.parametrize("gin_pairs", [1, 2, 3, 99])
+def test_the_gin_index_asked_for_the_rarest_pairs_finds_the_same_rows(
+    monkeypatch: pytest.MonkeyPatch, gin_pairs: int
 ) -> None:
-    """On PostgreSQL the GIN index is asked for a long phrase's rarest characters only (from the statistics of
-    ANALYZE), and the LIKE tests the whole phrase: the same rows as asking for every character, whichever and
-    however few characters are asked for. Without statistics every character is asked for."""
+    """On PostgreSQL the GIN index is asked for a long phrase's rarest pairs of characters only (from the
+    statistics of ANALYZE), and the LIKE tests the whole phrase: the same rows as asking for every pair, whichever
+    and however few pairs are asked for. Without statistics every pair is asked for."""
     from django.test.utils import CaptureQueriesContext
 
     from g60.registry import selectors
 
     monkeypatch.setattr(selectors, "PROBE_ROWS", 1)  # the GIN index answers
-    monkeypatch.setattr(selectors, "GIN_CHARACTERS", gin_characters)
+    monkeypatch.setattr(selectors, "GIN_PAIRS", gin_pairs)
     for i in range(40):
         EnterpriseFactory(name=f"苏州科技{i}有限公司")
     for name in TRICKY_NAMES:
@@ -353,28 +377,31 @@ def test_the_gin_index_asked_for_the_rarest_characters_finds_the_same_rows(
     assert before["芯芯链有限公司"] == ["合肥芯芯链有限公司"]
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE registry_enterprise")  # inside the test's transaction, rolled back with it
-    selectors.CHARACTER_SHARES.forget()
+    selectors.LEXEME_SHARES.forget()
     query = enterprise_query_parse({"q": "苏州华芯链科技有限公司"})
-    hint = selectors._gin_characters(query)
-    if connection.vendor != "postgresql" or gin_characters == 99:
+    hint = selectors._gin_pairs(query)
+    if connection.vendor != "postgresql" or gin_pairs == 99:
         assert hint == ()
     else:
-        # 有, 限, 公, 司, 科, 技 and 州 are in every row here: the rarest are among 苏华芯链 ... never 有限公司.
-        assert len(hint) == gin_characters
-        assert not {"有", "限", "公", "司"} & {query.q[i] for i in hint}
+        # 苏州, 科技, 有限, 限公 and 公司 are in every row here: the rarest pairs are among 州华 华芯 芯链 链科 技有.
+        pairs = [query.q[i : i + 2] for i in range(len(query.q) - 1)]
+        assert len(hint) == gin_pairs
+        assert not {"苏州", "科技", "有限", "限公", "公司"} & {pairs[i] for i in hint}
         with CaptureQueriesContext(connection) as queries:
             enterprise_page(query)
         (ids,) = [q["sql"] for q in queries.captured_queries if "to_tsquery" in q["sql"]]
-        assert "有" not in ids.split("to_tsquery")[1]
+        assert "有限" not in ids.split("to_tsquery")[1]
+        assert "公司" not in ids.split("to_tsquery")[1]
     assert {q: names(q=q, limit="100") for q in everything} == before
 
 
-@pytest.mark.parametrize(("q", "probed"), [("科技", True), ("琮璟", False), ("琮", False), ("苏州琮", False)])
-def test_a_phrase_with_a_rare_character_goes_to_the_gin_index_at_once(
+@pytest.mark.parametrize(("q", "probed"), [("科技", True), ("琮璟", False), ("琮", True), ("苏州琮", False)])
+def test_a_phrase_with_a_rare_pair_goes_to_the_gin_index_at_once(
     monkeypatch: pytest.MonkeyPatch, q: str, probed: bool
 ) -> None:
-    """On PostgreSQL, when the statistics say a character of the phrase is too rare for PROBE_ROWS rows to hold
-    a page of matches, the first page's probe is skipped and the GIN index answers; the answer is the same."""
+    """On PostgreSQL, when the statistics say a pair of the phrase's characters is too rare for PROBE_ROWS rows
+    to hold a page of matches, the first page's probe is skipped and the GIN index answers; the answer is the
+    same. A single character is always probed (its pairs may be missing from the statistics while it is common)."""
     from django.test.utils import CaptureQueriesContext
 
     from g60.registry import selectors
@@ -384,9 +411,9 @@ def test_a_phrase_with_a_rare_character_goes_to_the_gin_index_at_once(
     names[7] = "苏州琮璟科技有限公司"
     for name in names:
         EnterpriseFactory(name=name)
-    # 琮 and 璟 are not among the common characters: half the least listed share, 0.45 × 10 rows < a page of 5.
-    common = dict.fromkeys("苏州有限公司", 1.0) | {"科": 0.9, "技": 0.9}
-    selectors.CHARACTER_SHARES.put(common)
+    # 琮璟 and 州琮 are not among the common pairs: half the least listed share, 0.45 × 10 rows < a page of 5.
+    common = dict.fromkeys(["苏州", "州科", "有限", "限公", "公司", "司"], 1.0) | {"科技": 0.9, "技": 0.9}
+    selectors.LEXEME_SHARES.put(common)
     with CaptureQueriesContext(connection) as queries:
         items, count, capped = enterprise_page(enterprise_query_parse({"q": q, "limit": "5"}))
     expected = [n for n in names if q in n]

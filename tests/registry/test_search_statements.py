@@ -47,7 +47,7 @@ def register(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(selectors, "COUNT_CAP", 9)
     selectors.FIRST_ID.forget()
     selectors.CITY_SHARES.forget()
-    selectors.CHARACTER_SHARES.forget()
+    selectors.LEXEME_SHARES.forget()
     jiaxing = City.objects.get(code="330400")
     for i in range(36):
         EnterpriseFactory(
@@ -102,11 +102,11 @@ def test_an_english_word_is_searched_with_the_orms_statements() -> None:
 
 @pytest.mark.usefixtures("register")
 @pytest.mark.parametrize("q", ["苏州华芯链科技有限公司", "华芯链科技", "科技有限公司"])
-def test_a_search_asking_the_index_for_its_rarest_characters_compiles_per_choice(
+def test_a_search_asking_the_index_for_its_rarest_pairs_compiles_per_choice(
     q: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """With statistics, PostgreSQL's GIN index is asked for a long phrase's rarest characters (selectors.
-    _gin_characters): which ones is part of the statement's shape, and the compiled statement answers as the ORM's."""
+    """With statistics, PostgreSQL's GIN index is asked for a long phrase's rarest pairs of characters (selectors.
+    _gin_pairs): which ones is part of the statement's shape, and the compiled statement answers as the ORM's."""
     from django.db import connection
 
     monkeypatch.setattr(selectors, "PROBE_ROWS", 1)  # the GIN index answers
@@ -115,8 +115,8 @@ def test_a_search_asking_the_index_for_its_rarest_characters_compiles_per_choice
     statements._cache.clear()
     compiled = _answer({"q": q})
     shapes = [key[0][1] for key in statements._cache if isinstance(key[0][1], selectors._Shape)]
-    expected = selectors._gin_characters(enterprise_query_parse({"q": q}))
-    assert shapes and {shape.gin_characters for shape in shapes} == {expected}
+    expected = selectors._gin_pairs(enterprise_query_parse({"q": q}))
+    assert shapes and {shape.gin_pairs for shape in shapes} == {expected}
     assert (expected != ()) is (connection.vendor == "postgresql")
     monkeypatch.setattr(selectors._Shape, "of", classmethod(lambda cls, query: None))
     assert compiled == _answer({"q": q})

@@ -204,8 +204,7 @@ def generated_to_db(rows: Iterator[GeneratedEnterprise] | list[GeneratedEnterpri
     from decimal import Decimal
 
     from g60.registry.constants import EnterpriseSource
-    from g60.registry.models import Enterprise
-    from g60.registry.search_text import search_text_for
+    from g60.registry.models import Enterprise, search_text_stored
 
     total = 0
     batch: list[Enterprise] = []
@@ -231,7 +230,7 @@ def generated_to_db(rows: Iterator[GeneratedEnterprise] | list[GeneratedEnterpri
                 address=row.address,
                 business_scope=row.business_scope,
                 source=EnterpriseSource.GENERATED,
-                search_text=search_text_for(row.name, row.name_en),
+                search_text=search_text_stored(row.name, row.name_en),
             )
         )
         total += 1

@@ -52,7 +52,7 @@ from g60.registry.import_indexes import (
 )
 from g60.registry.import_rules import rule_text
 from g60.registry.industry import SECTIONS, industry_class_rule
-from g60.registry.models import Enterprise, EnterpriseChange, ImportJob, ImportRowError
+from g60.registry.models import Enterprise, EnterpriseChange, ImportJob, ImportRowError, search_text_stored
 from g60.registry.search_text import search_text_for
 
 COLUMNS = [
@@ -261,7 +261,7 @@ _PREPARED_FIELDS = [
 def _prepared_from_values(values: dict[str, Any]) -> Prepared:
     return (
         *(str(values[name]) for name in _PREPARED_FIELDS),
-        search_text_for(values["name"], values["name_en"]),
+        search_text_stored(values["name"], values["name_en"]),
     )
 
 
@@ -291,6 +291,7 @@ def _row_checker(header: list[str], city_codes: set[str]) -> Callable[[list[str]
     name_max, rep_max, address_max, name_en_max, scope_max = (
         TEXT_LIMITS[name] for name in ("name", "legal_representative", "address", "name_en", "business_scope")
     )
+    pairs = connection.vendor == "postgresql"  # the database's form of the search text (search_text_stored)
 
     def check(cells: list[str], today: str) -> Prepared | None:
         uscc, name, city, kind, status = cells[i_uscc], cells[i_name], cells[i_city], cells[i_type], cells[i_status]
@@ -320,7 +321,7 @@ def _row_checker(header: list[str], city_codes: set[str]) -> Callable[[list[str]
         if "\x00" in name or "\x00" in rep or "\x00" in address or "\x00" in name_en or "\x00" in scope:
             return None  # PostgreSQL refuses a NUL in text: validate_row names the cell
         return (uscc, name, name_en, kind, status, city, established, capital, rep, industry, address, scope,
-                search_text_for(name, name_en))  # fmt: skip
+                search_text_for(name, name_en, pairs=pairs))  # fmt: skip
 
     return check
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxLengthValidator, MinValueValidator
-from django.db import models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.utils.translation import gettext_lazy as _
 
 from g60.core.models import ArchivableModel, TrackedModel
@@ -20,6 +20,12 @@ from g60.registry.constants import (
 from g60.registry.import_rules import rule_text
 from g60.registry.search_text import search_text_for
 from g60.registry.validators import validate_industry_class, validate_resident_id, validate_uscc
+
+
+def search_text_stored(name: str, name_en: str = "", using: str | None = None) -> str:
+    """The search text of a name in the form the database `using` keeps: one token per character on SQLite, with
+    each CJK ideograph followed by another paired with it on PostgreSQL (search_text.py)."""
+    return search_text_for(name, name_en, pairs=connections[using or DEFAULT_DB_ALIAS].vendor == "postgresql")
 
 
 class Enterprise(TrackedModel, ArchivableModel):
@@ -66,8 +72,9 @@ class Enterprise(TrackedModel, ArchivableModel):
     source = models.CharField(_("source"), max_length=16, choices=EnterpriseSource.choices)
     # The Chinese name split into single characters and the English name into lower-case words, separated by
     # spaces: what the full-text indexes (SQLite FTS5, PostgreSQL GIN on to_tsvector('simple')) index, so a
-    # phrase query finds substrings of one or two CJK characters too (docs/search.md). Kept in step by save()
-    # and, for bulk writes, by the import, which call `search_text_for` themselves.
+    # phrase query finds substrings of one or two CJK characters too (docs/search.md); on PostgreSQL with each
+    # character followed by another paired with it (search_text.py). Kept in step by save() and, for bulk
+    # writes, by the import and the generator, which call `search_text_stored` themselves.
     search_text = models.TextField(_("search text"), blank=True, editable=False)
 
     class Meta:
@@ -91,7 +98,7 @@ class Enterprise(TrackedModel, ArchivableModel):
         return f"{self.name} ({self.uscc})"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
-        self.search_text = search_text_for(self.name, self.name_en)
+        self.search_text = search_text_stored(self.name, self.name_en, kwargs.get("using") or self._state.db)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and ("name" in update_fields or "name_en" in update_fields):
             kwargs["update_fields"] = {*update_fields, "search_text"}

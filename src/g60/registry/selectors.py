@@ -28,7 +28,7 @@ from g60.registry.constants import EnterpriseStatus
 from g60.registry.identifiers import USCC_CHARSET, mask_resident_id
 from g60.registry.industry import SECTION_BY_LETTER
 from g60.registry.models import Enterprise, EnterpriseFormerName
-from g60.registry.search_text import cjk_phrase, fts5_query_any, tsquery_any
+from g60.registry.search_text import cjk_phrase, fts5_query_any, paired_phrase_text, phrase_pairs, tsquery_any
 
 if TYPE_CHECKING:
     from g60.accounts.permissions import AnyUser
@@ -75,9 +75,9 @@ class EnterpriseQuery:
     limit: int = 20
     offset: int = 0
     errors: dict[str, list[Any]] = field(default_factory=dict)
-    # A plan hint the search sets itself (never read from a request): the positions of the phrase's characters
-    # that PostgreSQL's GIN index is asked for, the rarest ones (_gin_characters); empty: every character.
-    gin_characters: tuple[int, ...] = ()
+    # A plan hint the search sets itself (never read from a request): the positions of the phrase's pairs of
+    # characters that PostgreSQL's GIN index is asked for, the rarest ones (_gin_pairs); empty: every pair.
+    gin_pairs: tuple[int, ...] = ()
 
     def as_params(self) -> dict[str, str]:
         """The query's non-empty parameters (for links and the export's audit record)."""
@@ -183,18 +183,19 @@ _INDEXED_TEXT_MATCH = "search_vector @@ to_tsquery('simple', %s)"
 
 
 def _postgres_text_match(
-    queryset: QuerySet[Enterprise], texts: list[str], *, text_index: bool, gin_characters: tuple[int, ...] = ()
+    queryset: QuerySet[Enterprise], texts: list[str], *, text_index: bool, gin_pairs: tuple[int, ...] = ()
 ) -> QuerySet[Enterprise]:
     """PostgreSQL: rows holding any of `texts`, from the GIN index or (`text_index=False`) tested row by row.
 
     When every text is a phrase of CJK ideographs (search_text.cjk_phrase), a row holds it exactly when its
-    `search_text` contains the tokens joined by spaces (`search_text LIKE '%芯 链%'`). Row by row, that test
-    reads the search text alone, which the covering index registry/0010 holds in id order, so the reads are
-    index-only, and it is cheaper than the phrase on the stored vector besides. Through the GIN index, the rows
-    holding all of the phrase's characters (`&`, which the index answers without a recheck) are then tested the
-    same way: the rows of the phrase query, with a cheaper test per candidate. Latin words and prefixes keep the
-    tsquery phrase. `gin_characters` (one text only): the index is asked for those of the phrase's characters
-    alone, the LIKE still tests the whole phrase (_gin_characters says why).
+    search text (PostgreSQL's paired form) contains the phrase's pairs (`search_text LIKE '%芯链 链科%'`), or
+    its one ideograph. Row by row, that test reads the search text alone, which the covering index registry/0010
+    holds in id order, so the reads are index-only, and it is cheaper than the phrase on the stored vector
+    besides. Through the GIN index, the rows holding all of the phrase's pairs (`&`, which the index answers
+    without a recheck) are then tested the same way: the rows of the phrase query, with a cheaper test per
+    candidate; a single ideograph is a prefix of its lexemes (`'芯':*`), which the index answers exactly. Latin
+    words and prefixes keep the tsquery phrase. `gin_pairs` (one text only): the index is asked for those of the
+    phrase's pairs alone, the LIKE still tests the whole phrase (_gin_pairs says why).
     """
     phrases = [cjk_phrase(text) for text in texts]
     cjk = [phrase for phrase in phrases if phrase is not None]
@@ -204,14 +205,20 @@ def _postgres_text_match(
             return queryset.none()
         where = _INDEXED_TEXT_MATCH if text_index else _UNINDEXED_TEXT_MATCH
         return queryset.extra(where=[where], params=[text])  # noqa: S610 - a fixed clause; the query is a parameter
-    contains = _contains_any(queryset, [" ".join(phrase) for phrase in cjk])
+    contains = _contains_any(queryset, [paired_phrase_text(phrase) for phrase in cjk])
     if not text_index:
         return contains
     indexed = contains if any(len(phrase) > 1 for phrase in cjk) else queryset  # one character: the index is exact
-    if gin_characters and len(cjk) == 1:
-        cjk = [[cjk[0][position] for position in gin_characters]]
-    every_character = " | ".join("(" + " & ".join(f"'{token}'" for token in phrase) + ")" for phrase in cjk)
-    return indexed.extra(where=[_INDEXED_TEXT_MATCH], params=[every_character])  # noqa: S610 - a fixed clause
+    lexemes: list[list[str]] = []
+    for phrase in cjk:
+        if len(phrase) == 1:
+            lexemes.append([f"'{phrase[0]}':*"])
+            continue
+        pairs = phrase_pairs(phrase)
+        chosen = [pairs[position] for position in gin_pairs] if gin_pairs and len(cjk) == 1 else pairs
+        lexemes.append([f"'{pair}'" for pair in chosen])
+    every_pair = " | ".join("(" + " & ".join(phrase) + ")" for phrase in lexemes)
+    return indexed.extra(where=[_INDEXED_TEXT_MATCH], params=[every_pair])  # noqa: S610 - a fixed clause
 
 
 def _contains_any(queryset: QuerySet[Enterprise], texts: list[str]) -> QuerySet[Enterprise]:
@@ -228,7 +235,7 @@ def _text_match(
     *,
     text_index: bool = True,
     city: str = "",
-    gin_characters: tuple[int, ...] = (),
+    gin_pairs: tuple[int, ...] = (),
 ) -> QuerySet[Enterprise]:
     """Rows whose name (or English name) holds any of `texts`: phrase queries on the per-character index
     (PostgreSQL: `text_index=False` tests the phrases row by row instead). On SQLite, `city` narrows the
@@ -236,7 +243,7 @@ def _text_match(
     it from there)."""
     if connection.vendor == "postgresql":
         # search_vector: to_tsvector('simple', search_text), stored (migration registry/0005).
-        return _postgres_text_match(queryset, texts, text_index=text_index, gin_characters=gin_characters)
+        return _postgres_text_match(queryset, texts, text_index=text_index, gin_pairs=gin_pairs)
     fts = fts5_query_any(texts, city=city)
     if fts is None:
         return queryset.none()
@@ -290,9 +297,7 @@ def enterprise_search(query: EnterpriseQuery, *, text_index: bool = True) -> Que
             # A range on the unique index (works under any collation), then the exact prefix test.
             queryset = _uscc_starts_with(queryset.filter(uscc__gte=upper, uscc__lt=upper + "\uffff"), upper)
         else:
-            queryset = _text_match(
-                queryset, [q], text_index=text_index, city=query.city, gin_characters=query.gin_characters
-            )
+            queryset = _text_match(queryset, [q], text_index=text_index, city=query.city, gin_pairs=query.gin_pairs)
             fts_driven = "fts_rowid" in queryset.query.extra
     if query.city:
         queryset = _indexed_filter(queryset, fts_driven, "city_id", "exact", query.city)
@@ -377,55 +382,65 @@ def _most_common_shares(column: str, *, elements: bool = False) -> dict[str, flo
 CITY_SHARES = ProcessCopy(lambda: _most_common_shares("city_id"))
 
 
-# The share of the register's rows holding each of its most common lexemes (one per character), from PostgreSQL's
-# statistics of the search vector, per process; like CITY_SHARES, it only chooses a plan.
-CHARACTER_SHARES = ProcessCopy(lambda: _most_common_shares("search_vector", elements=True))
-# How many of a sparse phrase's characters the GIN index is asked for.
-GIN_CHARACTERS = 3
+# The share of the register's rows holding each of the search vector's most common lexemes (pairs of characters,
+# a name's last character, Latin words), from PostgreSQL's statistics, per process; like CITY_SHARES, it only
+# chooses a plan.
+LEXEME_SHARES = ProcessCopy(lambda: _most_common_shares("search_vector", elements=True))
 
 
-def _character_shares(phrase: list[str]) -> list[float] | None:
-    """The share of the register's rows holding each character of `phrase`, by PostgreSQL's statistics of the
-    search vector (None without them). A character outside the statistics' most common ones is given half the
-    least share in them, as PostgreSQL's own estimate does: rarer than every listed one."""
-    shares = CHARACTER_SHARES.get()
+def _pair_shares(phrase: list[str]) -> list[float] | None:
+    """The share of the register's rows holding each pair of a CJK phrase of two or more characters, by
+    PostgreSQL's statistics of the search vector (None without them). A pair outside the statistics' most common
+    lexemes is given half the least share among them, as PostgreSQL's own estimate does: rarer than every listed
+    one."""
+    shares = LEXEME_SHARES.get()
     if not shares:
         return None
     unlisted = min(shares.values()) / 2
-    return [shares.get(character, unlisted) for character in phrase]
+    return [shares.get(pair, unlisted) for pair in phrase_pairs(phrase)]
 
 
-def _gin_characters(query: EnterpriseQuery) -> tuple[int, ...]:
-    """The positions of the (at most GIN_CHARACTERS) rarest distinct characters of a PostgreSQL search's CJK
-    phrase, those the GIN index is asked for; () for every character (a short phrase, no statistics).
+# How many of a sparse phrase's pairs the GIN index is asked for.
+GIN_PAIRS = 3
 
-    The index ANDs the posting lists of the characters it is asked for, and a full name holds 有, 限, 公 and 司,
-    each in nearly every row: asking for all eleven characters of 苏州华芯链科技有限公司 read a million entries
-    four times over (≈ 50 ms on a million rows), where its three rarest (芯, 链, 科) find 186 rows to test with
-    the LIKE, which tests the whole phrase all the same (≈ 14 ms)."""
+
+def _gin_pairs(query: EnterpriseQuery) -> tuple[int, ...]:
+    """The positions of the (at most GIN_PAIRS) rarest distinct pairs of a PostgreSQL search's CJK phrase, those
+    the GIN index is asked for; () for every pair (a short phrase, no statistics).
+
+    The index ANDs the posting lists of the pairs it is asked for, and a full name ends in 有限, 限公 and 公司,
+    in most rows of the register: asking for every pair of 苏州华芯链科技有限公司 reads their long lists for
+    nothing, where its rarest pairs find the few rows to test with the LIKE, which tests the whole phrase all the
+    same. (With one lexeme per character, the three rarest characters instead of eleven took the name from 54 to
+    15 ms on a million rows.)"""
     if connection.vendor != "postgresql" or not query.q or _is_uscc_prefix(query.q.upper()):
         return ()
     phrase = cjk_phrase(query.q)
-    if phrase is None or len(set(phrase)) <= GIN_CHARACTERS:
+    if phrase is None:
         return ()
-    shares = _character_shares(phrase)
+    pairs = phrase_pairs(phrase)
+    if len(set(pairs)) <= GIN_PAIRS:
+        return ()
+    shares = _pair_shares(phrase)
     if shares is None:
         return ()
     chosen: dict[str, int] = {}
-    for position in sorted(range(len(phrase)), key=lambda i: (shares[i], i)):
-        chosen.setdefault(phrase[position], position)
-        if len(chosen) == GIN_CHARACTERS:
+    for position in sorted(range(len(pairs)), key=lambda i: (shares[i], i)):
+        chosen.setdefault(pairs[position], position)
+        if len(chosen) == GIN_PAIRS:
             break
     return tuple(sorted(chosen.values()))
 
 
 def _too_rare_for_the_probe(query: EnterpriseQuery, need: int) -> bool:
-    """Whether a CJK phrase holds a character so rare, by PostgreSQL's statistics, that PROBE_ROWS rows are not
-    expected to hold `need` matches: then the probe would read its window for nothing (≈ 2-4 ms on a million rows)
-    and the GIN index, whose posting list for that character is short, answers at once. Only the plan changes:
-    both give the same page."""
+    """Whether a CJK phrase holds a pair so rare, by PostgreSQL's statistics, that PROBE_ROWS rows are not
+    expected to hold `need` matches: then the probe would read its window for nothing (≈ 2-5 ms on a million rows)
+    and the GIN index, whose posting list for that pair is short, answers at once. Only the plan changes: both give
+    the same page. A single character is always probed: its lexemes are its pairs with every character that
+    follows it, each of which may be missing from the statistics while the character is in every tenth name,
+    and its prefix query would then read them all."""
     phrase = cjk_phrase(query.q) if query.q else None
-    shares = _character_shares(phrase) if phrase is not None else None
+    shares = _pair_shares(phrase) if phrase is not None and len(phrase) > 1 else None
     return shares is not None and min(shares) * PROBE_ROWS < need
 
 
@@ -514,8 +529,8 @@ def _with_cities(items: list[Enterprise]) -> list[Enterprise]:
 
 
 def _page_and_count(query: EnterpriseQuery) -> tuple[list[Enterprise], int, bool]:
-    if gin_characters := _gin_characters(query):
-        query = replace(query, gin_characters=gin_characters)
+    if gin_pairs := _gin_pairs(query):
+        query = replace(query, gin_pairs=gin_pairs)
     shape = _Shape.of(query)
     share: float | None = None
     counted: int | None = None
@@ -565,7 +580,7 @@ class _Shape:
     sort: str
     offset: int
     limit: int
-    gin_characters: tuple[int, ...]
+    gin_pairs: tuple[int, ...]
     values: tuple[Any, ...] = field(compare=False, hash=False)
     markers: tuple[tuple[Any, ...], tuple[Any, ...]] = field(compare=False, hash=False)
 
@@ -615,7 +630,7 @@ class _Shape:
             query.sort,
             query.offset,
             query.limit,
-            query.gin_characters,
+            query.gin_pairs,
             tuple(values),
             (tuple(markers[0]), tuple(markers[1])),
         )
@@ -636,7 +651,7 @@ class _Shape:
             sort=self.sort,
             limit=self.limit,
             offset=self.offset,
-            gin_characters=self.gin_characters,
+            gin_pairs=self.gin_pairs,
         )
 
 
