@@ -52,7 +52,14 @@ from g60.registry.import_indexes import (
 )
 from g60.registry.import_rules import rule_text
 from g60.registry.industry import SECTIONS, industry_class_rule
-from g60.registry.models import Enterprise, EnterpriseChange, ImportJob, ImportRowError, search_text_stored
+from g60.registry.models import (
+    Enterprise,
+    EnterpriseChange,
+    ImportJob,
+    ImportRowError,
+    search_text_pairs,
+    search_text_stored,
+)
 from g60.registry.search_text import search_text_for
 
 COLUMNS = [
@@ -291,7 +298,7 @@ def _row_checker(header: list[str], city_codes: set[str]) -> Callable[[list[str]
     name_max, rep_max, address_max, name_en_max, scope_max = (
         TEXT_LIMITS[name] for name in ("name", "legal_representative", "address", "name_en", "business_scope")
     )
-    pairs = connection.vendor == "postgresql"  # the database's form of the search text (search_text_stored)
+    pairs = search_text_pairs()  # the database's form of the search text, once for every row
 
     def check(cells: list[str], today: str) -> Prepared | None:
         uscc, name, city, kind, status = cells[i_uscc], cells[i_name], cells[i_city], cells[i_type], cells[i_status]

@@ -22,10 +22,15 @@ from g60.registry.search_text import search_text_for
 from g60.registry.validators import validate_industry_class, validate_resident_id, validate_uscc
 
 
+def search_text_pairs(using: str | None = None) -> bool:
+    """Whether the database `using` keeps the search text with each CJK ideograph followed by another paired with
+    it (PostgreSQL), rather than one token per character (SQLite): search_text.py."""
+    return connections[using or DEFAULT_DB_ALIAS].vendor == "postgresql"
+
+
 def search_text_stored(name: str, name_en: str = "", using: str | None = None) -> str:
-    """The search text of a name in the form the database `using` keeps: one token per character on SQLite, with
-    each CJK ideograph followed by another paired with it on PostgreSQL (search_text.py)."""
-    return search_text_for(name, name_en, pairs=connections[using or DEFAULT_DB_ALIAS].vendor == "postgresql")
+    """The search text of a name in the form the database `using` keeps (search_text_pairs)."""
+    return search_text_for(name, name_en, pairs=search_text_pairs(using))
 
 
 class Enterprise(TrackedModel, ArchivableModel):

@@ -117,7 +117,7 @@ def cjk_phrase(query: str) -> list[str] | None:
     PostgreSQL tests it on the search text alone (g60.registry.selectors._postgres_text_match).
     """
     parts = tokens(query)
-    if not parts or not all(_CJK_IDEOGRAPH.fullmatch(part) for part in parts):
+    if not parts or not all(_ideograph(part) for part in parts):
         return None
     return parts
 
