@@ -9,7 +9,7 @@ Steps and figures:
 2. import it with `g60 import-enterprises` in a child process: rows/s and the child's peak memory (max RSS, from
    resource.getrusage(RUSAGE_CHILDREN)). Targets: >= 20,000 rows/s, <= 300 MB. Baseline: the ORM way, one
    full_clean() + save() per row, on a sample;
-3. start `g60 serve` (gunicorn, --workers) on a free loopback port and send GET /api/v1/enterprises with
+3. start `g60 serve` (uWSGI, --workers) on a free loopback port and send GET /api/v1/enterprises with
    --clients concurrent client processes (bare sockets, see timed_get): a mix of CJK substrings of 1, 2 and 3+
    characters, USCC prefixes and filtered queries, p50/p95 per kind (target p95 <= 50 ms); then
    GET /api/v1/enterprises/{uscc} for --detail-requests distinct enterprises, p95 (target <= 10 ms). Baseline,
@@ -107,7 +107,7 @@ def timed_get(port: int, path: str, client: str = "socket") -> tuple[float, int,
     head, _blank, body = b"".join(chunks).partition(b"\r\n\r\n")
     status_line, *header_lines = head.decode("latin-1").split("\r\n")
     headers = {name.strip().lower(): value.strip() for name, _, value in (h.partition(":") for h in header_lines)}
-    # The server answers with a length (gunicorn closes the connection after it): a short body is a failure.
+    # The server answers with a length (and closes the connection after it): a short body is a failure.
     if "content-length" in headers and int(headers["content-length"]) != len(body):
         raise OSError(f"GET {path}: {len(body)} bytes of {headers['content-length']}")
     return elapsed, int(status_line.split(" ", 2)[1]), body
@@ -180,6 +180,27 @@ def run_load(port: int, jobs: list[tuple[str, str]], clients: int, client: str) 
     return Load(times, sum(report[1] for report in reports), wall)
 
 
+def load_with_cpu(what: str, port: int, jobs: list[tuple[str, str]], args: Any, server_pid: int) -> Load:
+    """run_load, and where its CPU went (the 2 cores are shared by the clients, the server and the database): CPU
+    seconds of the server's processes, of PostgreSQL's backends and of the clients, printed per request. A
+    request's latency under 8 closed-loop clients is about 8 x its CPU / 2 cores, so this says what bounds it."""
+    server_pids = process_tree(server_pid)
+    before = {pid: process_cpu_seconds([pid]) for pid in [*server_pids, *database_backends()]}
+    load = run_load(port, jobs, args.clients, args.client)
+    backends = set(database_backends()) | (set(before) - set(server_pids))
+    used = {pid: process_cpu_seconds([pid]) - before.get(pid, 0.0) for pid in [*server_pids, *backends]}
+
+    def per_request_ms(seconds: float) -> str:
+        return f"{seconds / len(jobs) * 1000:.1f} ms"
+
+    database = per_request_ms(sum(used[p] for p in backends)) if backends else "- (in the server)"
+    print(
+        f"CPU per {what} request: server {per_request_ms(sum(used[p] for p in server_pids))}, "
+        f"PostgreSQL {database}, clients {per_request_ms(load.client_cpu)}; {len(jobs) / load.wall:.0f} requests/s"
+    )
+    return load
+
+
 def database_backends() -> list[int]:
     """PostgreSQL: the server processes of the other connections to this database (the served workers'),
     when the database runs on this machine; SQLite runs inside the workers."""
@@ -207,7 +228,7 @@ def main() -> None:
     parser.add_argument(
         "--client", choices=["socket", "http.client"], default="socket", help="how a client sends its requests"
     )
-    parser.add_argument("--workers", type=int, default=3, help="gunicorn workers")
+    parser.add_argument("--workers", type=int, default=3, help="server workers (uWSGI processes)")
     parser.add_argument("--requests", type=int, default=50, help="requests per query kind")
     parser.add_argument("--detail-requests", type=int, default=500, help="detail look-ups (distinct enterprises)")
     parser.add_argument("--baseline-queries", type=int, default=5, help="naive baseline queries per kind")
@@ -341,23 +362,7 @@ def main() -> None:
         # CPU per search 3.5-3.7 + 4.9-5.0 ms (server + database) → 3.1-3.3 + 4.4-4.6 ms, p95 50.8 / 50.7 →
         # 48.5 / 47.2 ms.
         run_load(port, sorted(set(jobs)) * args.workers, args.clients, args.client)
-        # Where the CPU of a search goes under load (the 2 cores are shared by the clients, the server and the
-        # database): CPU seconds of the server's processes, of PostgreSQL's backends and of the clients.
-        server_pids = process_tree(server.pid)
-        before = {pid: process_cpu_seconds([pid]) for pid in [*server_pids, *database_backends()]}
-        load = run_load(port, jobs, args.clients, args.client)
-        search = load.times
-        backends = set(database_backends()) | (set(before) - set(server_pids))
-        used = {pid: process_cpu_seconds([pid]) - before.get(pid, 0.0) for pid in [*server_pids, *backends]}
-
-        def per_request_ms(seconds: float) -> str:
-            return f"{seconds / len(jobs) * 1000:.1f} ms"
-
-        database = per_request_ms(sum(used[p] for p in backends)) if backends else "- (in the server)"
-        print(
-            f"CPU per search request: server {per_request_ms(sum(used[p] for p in server_pids))}, "
-            f"PostgreSQL {database}, clients {per_request_ms(load.client_cpu)}; {len(jobs) / load.wall:.0f} requests/s"
-        )
+        search = load_with_cpu("search", port, jobs, args, server.pid).times
         # 500 look-ups of distinct enterprises (100 before, 50 twice: the p95 was the fifth slowest, and moved by
         # 2-4 ms between runs of the same code).
         detail_jobs = [("detail", f"/api/v1/enterprises/{u}") for u in usccs[args.requests :]]
@@ -367,7 +372,7 @@ def main() -> None:
         run_load(
             port, [("detail", f"/api/v1/enterprises/{u}") for u in usccs[: args.workers * 4]], args.clients, args.client
         )
-        detail = run_load(port, detail_jobs, args.clients, args.client).times["detail"]
+        detail = load_with_cpu("detail", port, detail_jobs, args, server.pid).times["detail"]
         # One sanity check: the issue's example answers through the server.
         body = json.loads(timed_get(port, api({"q": "芯链"}))[2])
         print(f"q=芯链: {body['count']:,} enterprises, e.g. {body['items'][0]['name'] if body['items'] else '-'}")
@@ -407,7 +412,7 @@ def main() -> None:
     def ratio(base: list[float], ours: list[float], p: float) -> str:
         return f"{percentile(base, p) / percentile(ours, p):.1f}x"
 
-    print(f"\nHTTP API, {args.clients} concurrent clients, {args.workers} gunicorn workers")
+    print(f"\nHTTP API, {args.clients} concurrent clients, {args.workers} server workers")
     for kind, times in [*sorted(search.items()), ("all search", all_search), ("detail", detail)]:
         print(f"  {kind:<20} n={len(times):<4} p50 {ms(times, 50):>8} ms  p95 {ms(times, 95):>8} ms")
 
