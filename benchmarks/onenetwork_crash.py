@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/onenetwork_crash.py [--cases 120] [--clients 6] [--kills 3]
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/test .venv/bin/python benchmarks/onenetwork_crash.py
 
-A real gunicorn server serves a database of its own (a temporary SQLite file, or a scratch PostgreSQL database
+A real server (`g60 serve`) serves a database of its own (a temporary SQLite file, or a scratch PostgreSQL database
 created next to the one DATABASE_URL names). Client threads each run cases through the API as a city system
 would: create the application (Idempotency-Key), upload a PDF, submit (Idempotency-Key), retrying every step on
 a dropped connection or a 5xx with the SAME key until it is acknowledged. Meanwhile the whole server process group
@@ -75,7 +75,7 @@ def scratch_database(base_url: str | None) -> tuple[str, object]:
 
 
 class Server:
-    """gunicorn in its own process group, so that a kill takes the master and every worker at once."""
+    """`g60 serve` in its own process group, so that a kill takes the master and every worker at once."""
 
     def __init__(self, env: dict[str, str], port: int) -> None:
         self.env, self.port = env, port
@@ -309,7 +309,7 @@ def main() -> int:
 
     print(f"database          {vendor}")
     print(f"cases             {args.cases} from {args.clients} clients in {elapsed:.1f} s")
-    print(f"server kills      {server.kills} (SIGKILL to the whole gunicorn process group, then restart)")
+    print(f"server kills      {server.kills} (SIGKILL to the whole server process group, then restart)")
     print(f"retried requests  {retries}")
     print(f"acknowledged      {acknowledged} created, {sum(1 for c in cases if c.submitted)} submitted")
     print(f"lost              {len(lost)}")

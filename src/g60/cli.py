@@ -1,6 +1,6 @@
 """The `g60` command: Django's management commands with the platform's settings, hyphenated names allowed.
 
-g60 serve                 run the production server (gunicorn) with the static files
+g60 serve                 run the production server (uWSGI) with the static files
 g60 load-demo             load the demo accounts (idempotent)
 g60 audit-verify          verify the audit log's hash chain
 g60 token USERNAME        print a new API bearer token

@@ -1,4 +1,4 @@
-"""WSGI entry point for gunicorn."""
+"""The WSGI entry point (for a server of your own; `g60 serve` runs g60.serving, which also readies each worker)."""
 
 import os
 

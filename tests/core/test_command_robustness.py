@@ -3,7 +3,7 @@
 exit, as a Unix tool ended by SIGPIPE), and the platform's language in every message.
 
 The commands speak the platform's language, settings.LANGUAGE_CODE: zh-hans unless G60_LANGUAGE=en. `g60 serve` and
-`g60 compile-translations` read no table (serve hands over to gunicorn, which reads the database per request),
+`g60 compile-translations` read no table (serve hands over to uWSGI, which reads the database per request),
 so they are not among the commands run on an empty database."""
 
 import json

@@ -1,6 +1,6 @@
 """Killing the server while submissions are in flight loses no acknowledged application and duplicates none.
 
-Runs benchmarks/onenetwork_crash.py at a small size against a real gunicorn server and a scratch database of
+Runs benchmarks/onenetwork_crash.py at a small size against a real server (`g60 serve`) and a scratch database of
 the same kind as this run's (SQLite file, or a scratch PostgreSQL database).
 """
 

@@ -3,7 +3,7 @@
 Connections persist between requests (CONN_MAX_AGE) and are checked before a request reuses one
 (CONN_HEALTH_CHECKS), so that a connection the server has closed meanwhile (a restart, a terminated backend, an
 idle timeout) is replaced instead of failing the request. Django checks with `SELECT 1`: one more round trip
-for every request, as dear as the query a register lookup by USCC makes (a quarter of a gunicorn worker's
+for every request, as dear as the query a register lookup by USCC makes (a quarter of a server worker's
 py-spy samples, waits included, under the register benchmark's detail lookups).
 
 An idle connection has nothing to read; a server that closes one first sends its reason and then closes the

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
     from g60.accounts.permissions import AnyUser
 
 if TYPE_CHECKING or connection.vendor == "postgresql":
-    # With the module, not at the first detail lookup: a gunicorn worker's first detail paid the import (10-48
+    # With the module, not at the first detail lookup: a server worker's first detail paid the import (10-48
     # ms) and the clients queued behind it. Not on SQLite, where it would load psycopg for nothing (≈ 9 MB, of
     # the import command's 300 MB budget too).
     from django.contrib.postgres.expressions import ArraySubquery

@@ -1,7 +1,7 @@
 """Django's SQLite backend, with write transactions queued on an operating-system lock.
 
 SQLite lets one writer in at a time. A second writer's BEGIN IMMEDIATE fails with SQLITE_BUSY, and SQLite's busy
-handler then sleeps and retries after 1, 2, 5, 10, 15, 20, 25 ... ms: with several processes writing (gunicorn
+handler then sleeps and retries after 1, 2, 5, 10, 15, 20, 25 ... ms: with several processes writing (server
 workers, an import beside the web), a waiting writer mostly sleeps while the lock is already free, and the cores
 idle. Here every transaction first takes an exclusive lock on a file beside the database (flock), retried every
 0.5 ms, and begins once it has it. Two processes running one-network cases: ≈10 % more cases per second
