@@ -18,8 +18,8 @@ def uwsgi_argv(bind: str, workers: int) -> list[str]:
     """uWSGI's command line (pyuwsgi's `uwsgi` beside this Python) for the platform.
 
     uWSGI, not gunicorn (docs/decisions.md, "The server"): its HTTP parser and worker loop are C, where gunicorn's
-    are Python; on the register benchmark's detail look-ups a request cost the server 0.8-1.0 ms of CPU against
-    1.2-1.9 ms with gunicorn, and gunicorn spent 0.5 ms of it before Django saw the request."""
+    are Python; on the register's detail look-ups a request cost the server 0.7-1.0 ms of CPU against 1.0-1.9 ms
+    with gunicorn, about 0.5 ms of which gunicorn spent outside Django."""
     socket = bind.removeprefix("unix:")  # gunicorn's spelling of a Unix-domain socket; uWSGI takes the path
     return [
         str(Path(sys.executable).with_name("uwsgi")),
