@@ -21,7 +21,7 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 
-def ready_worker() -> None:
+def load_and_freeze() -> None:
     """Load what Django otherwise loads at the first request, close any connection, then freeze everything
     alive."""
     from django.conf import settings
@@ -40,4 +40,4 @@ def ready_worker() -> None:
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "g60.settings")
 application = get_wsgi_application()
-ready_worker()
+load_and_freeze()

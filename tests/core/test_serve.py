@@ -56,10 +56,10 @@ def test_a_ready_application_has_its_objects_frozen_and_no_connection_open() -> 
         from g60 import serving  # importing it readies this process as uWSGI's master
 
         connection.ensure_connection()
-        serving.ready_worker()
+        serving.load_and_freeze()
         # (On PostgreSQL; Django never closes an in-memory SQLite database, which lives only in its connection.)
         assert connection.connection is None or connection.is_in_memory_db()
-        # Everything alive is frozen: the URL configuration (imported by ready_worker) included.
+        # Everything alive is frozen: the URL configuration (imported by load_and_freeze) included.
         assert gc.get_freeze_count() > 10_000
         assert "g60.registry.api" in sys.modules
         assert callable(serving.application)
