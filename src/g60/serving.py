@@ -16,9 +16,8 @@ stop waited forever for a worker still loading.)
 """
 
 import gc
-import os
 
-from django.core.wsgi import get_wsgi_application
+from g60.wsgi import application
 
 
 def load_and_freeze() -> None:
@@ -38,6 +37,5 @@ def load_and_freeze() -> None:
     gc.freeze()
 
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "g60.settings")
-application = get_wsgi_application()
+__all__ = ["application"]
 load_and_freeze()

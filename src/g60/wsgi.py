@@ -1,4 +1,4 @@
-"""The WSGI entry point (for a server of your own; `g60 serve` runs g60.serving, which also readies each worker)."""
+"""The WSGI entry point (for a server of your own; `g60 serve` runs g60.serving, which loads and freezes it first)."""
 
 import os
 

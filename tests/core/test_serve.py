@@ -1,5 +1,6 @@
-"""`g60 serve`: uWSGI with the project's options, each worker readied by g60.serving (the URL configuration
-loaded, what is alive frozen, so full garbage collections skip the application's objects)."""
+"""`g60 serve`: uWSGI with the project's options; its master loads g60.serving (the URL configuration loaded, no
+connection open, what is alive frozen, so full garbage collections skip the application's objects) and forks the
+workers from it."""
 
 import gc
 import os

@@ -98,9 +98,8 @@ def test_the_pairs_migration_rewrites_every_search_text_both_ways() -> None:
     changes); the search finds the same rows after each."""
     from django.db.migrations.executor import MigrationExecutor
 
-    from g60.registry import selectors
     from g60.registry.search_text import search_text_for
-    from g60.registry.selectors import enterprise_page, enterprise_query_parse
+    from g60.registry.selectors import _most_common_shares, enterprise_page, enterprise_query_parse
 
     names = ["苏州华芯链科技有限公司", "嘉兴芯远医药有限公司", "杭州芯A链科技有限公司"]
     for name in names:
@@ -126,6 +125,6 @@ def test_the_pairs_migration_rewrites_every_search_text_both_ways() -> None:
         executor.migrate(executor.loader.graph.leaf_nodes())
     assert texts() == {name: search_text_for(name, "Semi Co", pairs=postgres) for name in names}
     if postgres:  # analysed: the statistics the search's plans read list the pairs
-        assert "公司" in selectors._most_common_shares("search_vector", elements=True)
+        assert "公司" in _most_common_shares("search_vector", elements=True)
     assert found("芯链") == ["苏州华芯链科技有限公司"]
     assert found("芯") == sorted(names)
