@@ -45,8 +45,8 @@ job holding some.
 from __future__ import annotations
 
 import contextlib
-import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from django.core import checks
@@ -88,7 +88,7 @@ def _deferrable(cursor: Any) -> list[list[str]]:
 
 def _drop(cursor: Any, name: str, sql: str) -> None:
     quoted = connection.ops.quote_name(name)
-    if sql.startswith("ALTER TABLE "):
+    if _is_key(sql):
         table = connection.ops.quote_name(Enterprise._meta.db_table)
         cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {quoted}")
     else:
@@ -157,19 +157,21 @@ def _build(statements: list[list[str]]) -> list[str]:
     return built
 
 
-def _build_on_own_connection(statements: list[list[str]], into: list[str | BaseException]) -> None:
-    """_build in a thread of its own (a connection of its own, closed at the end); the names made, or the error,
-    are put in `into` for the caller's thread."""
+def _build_on_own_connection(statements: list[list[str]]) -> list[str]:
+    """_build in a worker thread: a connection of its own, closed at the end."""
     try:
-        into.extend(_build(statements))
-    except BaseException as exc:  # handed to the caller's thread, which raises it
-        into.append(exc)
+        return _build(statements)
     finally:
         connection.close()
 
 
 def _is_gin(sql: str) -> bool:
     return " USING gin " in sql
+
+
+def _is_key(sql: str) -> bool:
+    """A foreign key's statement (ALTER TABLE ... ADD CONSTRAINT), not an index's (_deferrable)."""
+    return sql.startswith("ALTER TABLE ")
 
 
 def indexes_restore(job: ImportJob) -> list[str]:
@@ -184,20 +186,15 @@ def indexes_restore(job: ImportJob) -> list[str]:
     statements = job.deferred_indexes
     built: list[str] = []
     if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        keys = [item for item in statements if _is_key(item[1])]
         gin = [item for item in statements if _is_gin(item[1])]
-        btrees = [item for item in statements if not _is_gin(item[1]) and not item[1].startswith("ALTER TABLE ")]
-        beside: list[str | BaseException] = []
-        thread = threading.Thread(target=_build_on_own_connection, args=(gin, beside), name="g60-index-gin")
-        thread.start()
-        try:
+        btrees = [item for item in statements if item not in keys and item not in gin]
+        # Leaving the block waits for the GIN build; result() raises the error it stopped with.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="g60-index-gin") as pool:
+            gin_built = pool.submit(_build_on_own_connection, gin)
             built += _build(btrees)
-        finally:
-            thread.join()
-        for item in beside:
-            if isinstance(item, BaseException):
-                raise item
-            built.append(item)
-        statements = [item for item in statements if item[1].startswith("ALTER TABLE ")]
+            built += gin_built.result()
+        statements = keys
     with transaction.atomic():
         built += _build(statements)
         job.deferred_indexes = []
