@@ -24,12 +24,18 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True)
-def cities_copy_forgotten() -> None:
-    """The process's copy of the cities (regions.selectors.cities_by_code) is read again in each test: a test may
-    change a city with a bulk update (no signal) inside its transaction, rolled back after it."""
+def process_copies_forgotten() -> None:
+    """The process's copies (g60.core.process_copy) are read again in each test: a test may change a city with a
+    bulk update (no signal) inside its transaction, rolled back after it, and each test has its own register (the
+    search's first id and shares). A copy kept from an earlier test could also expire in the middle of a test,
+    adding a query to one request of two that a test compares (test_api's page of twenty, once, on PostgreSQL)."""
     from g60.regions.selectors import cities_forget
+    from g60.registry import selectors
 
     cities_forget()
+    selectors.FIRST_ID.forget()
+    selectors.CITY_SHARES.forget()
+    selectors.LEXEME_SHARES.forget()
 
 
 @pytest.fixture(autouse=True)

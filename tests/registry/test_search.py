@@ -22,17 +22,6 @@ def names(**params: str) -> list[str]:
     return sorted(e.name for e in items)
 
 
-@pytest.fixture(autouse=True)
-def fresh_first_id() -> None:
-    # The PostgreSQL search keeps the register's first id and the cities' shares per process; each test has its
-    # own rows.
-    from g60.registry import selectors
-
-    selectors.FIRST_ID.forget()
-    selectors.CITY_SHARES.forget()
-    selectors.LEXEME_SHARES.forget()
-
-
 @pytest.fixture
 def register() -> dict[str, object]:
     return {

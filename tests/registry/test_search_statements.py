@@ -45,9 +45,6 @@ def register(monkeypatch: pytest.MonkeyPatch) -> None:
     # not, the count read in order or from the index, capped or not.
     monkeypatch.setattr(selectors, "PROBE_ROWS", 12)
     monkeypatch.setattr(selectors, "COUNT_CAP", 9)
-    selectors.FIRST_ID.forget()
-    selectors.CITY_SHARES.forget()
-    selectors.LEXEME_SHARES.forget()
     jiaxing = City.objects.get(code="330400")
     for i in range(36):
         EnterpriseFactory(
